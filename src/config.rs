@@ -1,0 +1,486 @@
+//! `roster.toml`: the site's configuration.
+//!
+//! Read with the same spanned reader as the content, so a mistake here is reported with its
+//! line like any other, and together with the content's mistakes: a field that is wrong falls
+//! back to its default and the run goes on to find the rest.
+
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::diag::{Diagnostic, FileRef, did_you_mean};
+use crate::model::{Field, FieldSet};
+use crate::source::{reader, text};
+
+pub const FILE_NAME: &str = "roster.toml";
+
+/// Interface languages of the built-in theme.
+pub const LANGUAGES: &[&str] = &["zh-CN", "en"];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL of the published site, always ending with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub description: Option<String>,
+    /// Region for numbers written without a country code (ISO 3166 code, e.g. `CN`).
+    pub phone_region: phonenumber::country::Id,
+    pub publish: Publish,
+    pub print: PrintConfig,
+    pub history: HistoryConfig,
+}
+
+/// Which fields each output channel may contain.
+#[derive(Debug, Clone, Copy)]
+pub struct Publish {
+    pub web: FieldSet,
+    pub print: FieldSet,
+    pub data: FieldSet,
+}
+
+/// An output channel of the publish policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    Web,
+    Print,
+    Data,
+}
+
+impl Publish {
+    pub fn fields(&self, channel: Channel) -> FieldSet {
+        match channel {
+            Channel::Web => self.web,
+            Channel::Print => self.print,
+            Channel::Data => self.data,
+        }
+    }
+}
+
+impl Default for Publish {
+    /// Everything on the web; no mobile numbers in open data.
+    fn default() -> Self {
+        let all = FieldSet::all();
+        let no_mobile: FieldSet = all.iter().filter(|f| *f != Field::Mobile).collect();
+        let print: FieldSet = all.iter().filter(|f| *f != Field::Office && *f != Field::Hours).collect();
+        Publish { web: all, print, data: no_mobile }
+    }
+}
+
+/// `[print]`: the newspaper layout.
+#[derive(Debug, Clone)]
+pub struct PrintConfig {
+    pub paper: Paper,
+    pub columns: u32,
+    /// Body text size in points.
+    pub font_size: f64,
+    /// Font files (relative to the site root) or family names, tried in order.
+    pub fonts: Vec<String>,
+    /// Masthead; defaults to the site title.
+    pub title: Option<String>,
+    /// Date printed in the masthead; defaults to the latest edition date.
+    pub date: Option<NaiveDate>,
+    /// Print a box of the changes since the previous printing.
+    pub changes: bool,
+    /// Write `print/roster.pdf`.
+    pub pdf: bool,
+    /// Page margin in millimetres.
+    pub margin_mm: f64,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig {
+            paper: Paper::named("broadsheet").expect("known paper"),
+            columns: 6,
+            font_size: 8.0,
+            fonts: Vec::new(),
+            title: None,
+            date: None,
+            changes: true,
+            pdf: true,
+            margin_mm: 0.0,
+        }
+    }
+}
+
+/// A page size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paper {
+    pub name: String,
+    pub width_mm: f64,
+    pub height_mm: f64,
+}
+
+impl Paper {
+    pub const NAMES: &'static [&'static str] = &["broadsheet", "tabloid", "a3", "a4"];
+
+    /// A named size: broadsheet and tabloid are newspaper type areas.
+    pub fn named(name: &str) -> Option<Paper> {
+        let (w, h) = match name {
+            "broadsheet" => (350.0, 500.0),
+            "tabloid" => (245.0, 350.0),
+            "a3" => (297.0, 420.0),
+            "a4" => (210.0, 297.0),
+            _ => return None,
+        };
+        Some(Paper { name: name.to_owned(), width_mm: w, height_mm: h })
+    }
+
+    /// `"broadsheet"` or `"WIDTHmm HEIGHTmm"`.
+    pub fn parse(text: &str) -> Option<Paper> {
+        let text = text.trim().to_ascii_lowercase();
+        if let Some(p) = Paper::named(&text) {
+            return Some(p);
+        }
+        let dims: Vec<f64> = text
+            .split(|c: char| c.is_whitespace() || c == 'x' || c == '×')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim_end_matches("mm").trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .ok()?;
+        match dims[..] {
+            [w, h] if (50.0..=2000.0).contains(&w) && (50.0..=2000.0).contains(&h) => {
+                Some(Paper { name: format!("{w}mm {h}mm"), width_mm: w, height_mm: h })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `[history]`: how changes are detected.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryConfig {
+    /// A person who leaves one district and joins another within this many days is a transfer.
+    pub transfer_window_days: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Roster".into(),
+            base_url: "http://localhost/".into(),
+            language: "zh-CN".into(),
+            theme: "default".into(),
+            description: None,
+            phone_region: phonenumber::country::Id::CN,
+            publish: Publish::default(),
+            print: PrintConfig::default(),
+            history: HistoryConfig::default(),
+        }
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "description",
+    "phone_region",
+    "publish",
+    "print",
+    "history",
+];
+const PUBLISH_KEYS: &[&str] = &["web", "print", "data"];
+const PRINT_KEYS: &[&str] =
+    &["paper", "columns", "font_size", "fonts", "title", "date", "changes", "pdf", "margin"];
+const HISTORY_KEYS: &[&str] = &["transfer_window_days"];
+
+/// Reads `<root>/roster.toml`. Mistakes are pushed to `diags` and the field keeps its default.
+pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Config {
+    let path = root.join(FILE_NAME);
+    if !path.is_file() {
+        diags.push(
+            Diagnostic::error(FILE_NAME, format!("no {FILE_NAME} in {}", root.display()))
+                .with_help("run `roster init DIR` to start a site, or pass `--root DIR` to point at one"),
+        );
+        return Config::default();
+    }
+    match text::read(&path, FILE_NAME) {
+        Ok(file) => parse(&file, diags),
+        Err(d) => {
+            diags.push(d);
+            Config::default()
+        }
+    }
+}
+
+/// Parses the text of roster.toml.
+pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
+    let mut config = Config::default();
+    let Some(table) = reader::parse(file, diags) else { return config };
+    let mut r = reader::TableReader::new(file, &table, FILE_NAME, TOP_KEYS, diags);
+    match r.string("title") {
+        Some(t) => config.title = t.value,
+        None => {
+            if r.span_of("title").is_none() {
+                r.diags.push(
+                    Diagnostic::at(file, 0..0, "roster.toml has no `title`")
+                        .with_help("add `title = \"示例市领导干部联系方式\"`"),
+                );
+            }
+        }
+    }
+    if let Some(url) = r.string("base_url") {
+        match normalize_base_url(&url.value) {
+            Some(u) => config.base_url = u,
+            None => r.diags.push(
+                Diagnostic::at(file, url.span, format!("`base_url` is not an absolute http(s) URL: `{}`", url.value))
+                    .with_help("write the address where the site is published, e.g. \"https://example.org/roster/\""),
+            ),
+        }
+    }
+    if let Some(lang) = r.string("language") {
+        match LANGUAGES.iter().find(|l| l.eq_ignore_ascii_case(&lang.value)) {
+            Some(l) => config.language = (*l).to_owned(),
+            None => r.diags.push(
+                Diagnostic::at(file, lang.span, format!("unknown language `{}`", lang.value))
+                    .with_help(format!("use one of: {}", LANGUAGES.join(", "))),
+            ),
+        }
+    }
+    if let Some(theme) = r.string("theme") {
+        if is_slug(&theme.value) {
+            config.theme = theme.value;
+        } else {
+            r.diags.push(
+                Diagnostic::at(file, theme.span, format!("`theme` must be a folder name under themes/: `{}`", theme.value))
+                    .with_help("use lowercase letters, digits and `-`, e.g. \"default\""),
+            );
+        }
+    }
+    config.description = r.string("description").map(|t| t.value);
+    if let Some(region) = r.string("phone_region") {
+        match region.value.to_ascii_uppercase().parse::<phonenumber::country::Id>() {
+            Ok(id) => config.phone_region = id,
+            Err(_) => r.diags.push(
+                Diagnostic::at(file, region.span, format!("unknown `phone_region`: `{}`", region.value))
+                    .with_help("use a two-letter ISO 3166 country code, e.g. \"CN\""),
+            ),
+        }
+    }
+    if let Some((t, _)) = r.table("publish") {
+        let mut p = reader::TableReader::new(file, t, "[publish]", PUBLISH_KEYS, r.diags);
+        for (key, slot) in [
+            ("web", &mut config.publish.web),
+            ("print", &mut config.publish.print),
+            ("data", &mut config.publish.data),
+        ] {
+            if let Some(list) = p.string_list(key) {
+                *slot = field_set(file, &list, &format!("[publish] {key}"), p.diags);
+                check_identity_fields(file, p.span_of(key), *slot, key, p.diags);
+            }
+        }
+        p.finish();
+    }
+    if let Some((t, _)) = r.table("print") {
+        let mut p = reader::TableReader::new(file, t, "[print]", PRINT_KEYS, r.diags);
+        read_print(&mut p, &mut config.print);
+        p.finish();
+    }
+    if let Some((t, _)) = r.table("history") {
+        let mut h = reader::TableReader::new(file, t, "[history]", HISTORY_KEYS, r.diags);
+        if let Some((n, span)) = h.integer("transfer_window_days") {
+            match u32::try_from(n) {
+                Ok(n) if n <= 3660 => config.history.transfer_window_days = n,
+                _ => h.diags.push(
+                    Diagnostic::at(file, span, format!("`transfer_window_days` must be between 0 and 3660, found {n}")),
+                ),
+            }
+        }
+        h.finish();
+    }
+    r.finish();
+    config
+}
+
+fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
+    let file = p.file();
+    if let Some(paper) = p.string("paper") {
+        match Paper::parse(&paper.value) {
+            Some(size) => {
+                if !matches!(size.name.as_str(), "broadsheet" | "tabloid") {
+                    print.margin_mm = 12.0;
+                }
+                print.paper = size;
+            }
+            None => p.diags.push(
+                Diagnostic::at(file, paper.span, format!("unknown paper `{}`", paper.value))
+                    .with_help("use broadsheet, tabloid, a3, a4, or a size like \"350mm 500mm\""),
+            ),
+        }
+    }
+    if let Some((n, span)) = p.integer("columns") {
+        match u32::try_from(n) {
+            Ok(n @ 1..=12) => print.columns = n,
+            _ => p.diags.push(Diagnostic::at(file, span, format!("`columns` must be between 1 and 12, found {n}"))),
+        }
+    }
+    if let Some((size, span)) = p.float("font_size") {
+        if (4.0..=24.0).contains(&size) {
+            print.font_size = size;
+        } else {
+            p.diags.push(Diagnostic::at(file, span, format!("`font_size` must be between 4 and 24 points, found {size}")));
+        }
+    }
+    if let Some((margin, span)) = p.float("margin") {
+        if (0.0..=50.0).contains(&margin) {
+            print.margin_mm = margin;
+        } else {
+            p.diags.push(Diagnostic::at(file, span, format!("`margin` must be between 0 and 50 mm, found {margin}")));
+        }
+    }
+    if let Some(fonts) = p.string_list("fonts") {
+        print.fonts = fonts.into_iter().map(|t| t.value).filter(|s| !s.is_empty()).collect();
+    }
+    print.title = p.string("title").map(|t| t.value);
+    print.date = p.date("date").map(|(d, _)| d);
+    if let Some(b) = p.boolean("changes") {
+        print.changes = b;
+    }
+    if let Some(b) = p.boolean("pdf") {
+        print.pdf = b;
+    }
+}
+
+/// Reads a list of field names; unknown names are diagnostics with a did-you-mean hint.
+pub fn field_set(
+    file: &FileRef,
+    list: &[reader::Text],
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> FieldSet {
+    let mut set = FieldSet::EMPTY;
+    for item in list {
+        match Field::from_name(&item.value) {
+            Some(f) => set.insert(f),
+            None => {
+                let mut d = Diagnostic::at(file, item.span.clone(), format!("unknown field `{}` in {what}", item.value));
+                if let Some(hint) = did_you_mean(&item.value, &Field::NAMES) {
+                    d = d.with_label(format!("did you mean `{hint}`?"));
+                }
+                diags.push(d.with_help(format!("fields are: {}", Field::NAMES.join(", "))));
+            }
+        }
+    }
+    set
+}
+
+fn check_identity_fields(
+    file: &FileRef,
+    span: Option<Range<usize>>,
+    set: FieldSet,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for f in [Field::Name, Field::Post] {
+        if !set.contains(f) {
+            diags.push(
+                Diagnostic::at(file, span.clone().unwrap_or(0..0), format!("[publish] {key} must include `{f}`"))
+                    .with_help("a roster entry without name and post identifies no one; add them to the list"),
+            );
+        }
+    }
+}
+
+fn normalize_base_url(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next()?;
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+        return None;
+    }
+    let mut u = url.to_owned();
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    Some(u)
+}
+
+/// A slug: lowercase ASCII letters, digits and inner `-`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceFile;
+
+    fn parse_str(src: &str) -> (Config, Vec<Diagnostic>) {
+        let file = SourceFile::new(FILE_NAME, src);
+        let mut diags = Vec::new();
+        let c = parse(&file, &mut diags);
+        (c, diags)
+    }
+
+    #[test]
+    fn full_config() {
+        let (c, diags) = parse_str(
+            r#"
+title = "示例市"
+base_url = "https://example.org/roster"
+language = "en"
+phone_region = "cn"
+[publish]
+web = ["name", "post", "mobile"]
+print = ["name", "post"]
+data = ["name", "post", "office"]
+[print]
+paper = "tabloid"
+columns = 4
+[history]
+transfer_window_days = 30
+"#,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(c.base_url, "https://example.org/roster/");
+        assert_eq!(c.language, "en");
+        assert!(c.publish.web.contains(Field::Mobile));
+        assert!(!c.publish.data.contains(Field::Mobile));
+        assert_eq!(c.print.paper.width_mm, 245.0);
+        assert_eq!(c.print.columns, 4);
+        assert_eq!(c.history.transfer_window_days, 30);
+    }
+
+    #[test]
+    fn unknown_publish_field_is_an_error_with_a_hint() {
+        let (_, diags) = parse_str("title = \"x\"\n[publish]\nweb = [\"name\", \"post\", \"mobil\"]\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("unknown field `mobil`"));
+        assert_eq!(diags[0].label.as_deref(), Some("did you mean `mobile`?"));
+        assert_eq!(diags[0].line_col(), Some((3, 24)));
+    }
+
+    #[test]
+    fn policy_must_keep_name_and_post() {
+        let (_, diags) = parse_str("title = \"x\"\n[publish]\ndata = [\"name\"]\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("must include `post`"));
+    }
+
+    #[test]
+    fn paper_sizes() {
+        assert_eq!(Paper::parse("A4").unwrap().height_mm, 297.0);
+        let p = Paper::parse("300mm 420mm").unwrap();
+        assert_eq!((p.width_mm, p.height_mm), (300.0, 420.0));
+        assert!(Paper::parse("letter").is_none());
+        assert!(Paper::parse("10mm 10mm").is_none());
+    }
+
+    #[test]
+    fn bad_values_are_reported_together() {
+        let (c, diags) = parse_str(
+            "title = \"x\"\nbase_url = \"example.org\"\nlanguage = \"fr\"\n[print]\ncolumns = 40\npaper = \"letter\"\n",
+        );
+        assert_eq!(diags.len(), 4, "{diags:?}");
+        assert_eq!(c.language, "zh-CN");
+        assert_eq!(c.print.columns, 6);
+    }
+}

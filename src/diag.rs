@@ -1,0 +1,344 @@
+//! Diagnostics: every problem found in the input, with the file, the place in it and what
+//! would be right.
+//!
+//! The library never prints. Each stage collects [`Diagnostic`]s; the binary renders them all
+//! at once, sorted by file and line, as text for people, GitHub Actions annotations or JSON
+//! lines. A diagnostic keeps a handle on its file's text so the offending line can be quoted.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Level};
+use codespan_reporting::files::{Files, SimpleFile};
+use codespan_reporting::term;
+
+/// A file of the site as it was read: its path relative to the site root, with `/`
+/// separators, and its text (BOM removed).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A shared handle on a [`SourceFile`]; parsed values keep one so errors can quote them.
+pub type FileRef = Arc<SourceFile>;
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> FileRef {
+        Arc::new(SourceFile {
+            path: path.into(),
+            text: text.into(),
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let file = SimpleFile::new(&self.path, &self.text);
+        let offset = clamp_to_char_boundary(&self.text, offset);
+        match file.location((), offset) {
+            Ok(loc) => (loc.line_number, loc.column_number),
+            Err(_) => (1, 1),
+        }
+    }
+}
+
+fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem: where it is, what is wrong, and what would be right.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root (`/` separators); a folder path ends with `/`.
+    pub path: String,
+    /// The file's text, when the file could be read.
+    pub file: Option<FileRef>,
+    /// Byte range of the offending text inside `file`.
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    /// Short text under the caret.
+    pub label: Option<String>,
+    /// What would be right.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            file: None,
+            span: None,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// An error at `span` of `file`.
+    pub fn at(file: &FileRef, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: Some(file.clone()),
+            span: Some(span),
+            ..Diagnostic::error(file.path.clone(), message)
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// 1-based line and column, when the diagnostic points into a file.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        match (&self.file, &self.span) {
+            (Some(file), Some(span)) => Some(file.line_col(span.start)),
+            _ => None,
+        }
+    }
+
+    fn sort_key(&self) -> (String, usize, usize, Severity, String) {
+        let (line, col) = self.line_col().unwrap_or((0, 0));
+        (self.path.clone(), line, col, self.severity, self.message.clone())
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    /// `path:line:col: severity: message` on one line, as compilers print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line_col() {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: ", self.path)?,
+            None => write!(f, "{}: ", self.path)?,
+        }
+        write!(f, "{}: {}", self.severity.as_str(), self.message)
+    }
+}
+
+/// Sorts diagnostics by file, line and column, and drops exact duplicates.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by_cached_key(Diagnostic::sort_key);
+    diags.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.label == b.label);
+}
+
+/// How the binary prints diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people: the offending line quoted with a caret.
+    #[default]
+    Human,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
+    Github,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Renders one diagnostic in the given format; `color` adds ANSI colours (human format).
+pub fn render(diag: &Diagnostic, format: Format, color: bool) -> String {
+    match format {
+        Format::Human => render_human(diag, color),
+        Format::Github => render_github(diag),
+        Format::Json => render_json(diag),
+    }
+}
+
+fn render_human(diag: &Diagnostic, color: bool) -> String {
+    let (Some(file), Some(span)) = (&diag.file, &diag.span) else {
+        return render_unplaced(diag);
+    };
+    let span = clamp_to_char_boundary(&file.text, span.start)
+        ..clamp_to_char_boundary(&file.text, span.end.max(span.start));
+    let level = match diag.severity {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+    };
+    let mut report = Report::new(level)
+        .with_message(&diag.message)
+        .with_labels(vec![
+            Label::primary((), span).with_message(diag.label.clone().unwrap_or_default()),
+        ]);
+    if let Some(help) = &diag.help {
+        report = report.with_notes(vec![format!("help: {help}")]);
+    }
+    let files = SimpleFile::new(file.path.as_str(), file.text.as_str());
+    let config = term::Config::default();
+    if color {
+        let styles = term::Styles::default();
+        let mut buffer = term::termcolor::Buffer::ansi();
+        let mut writer = term::StylesWriter::new(&mut buffer, &styles);
+        if term::emit_to_write_style(&mut writer, &config, &files, &report).is_ok() {
+            return String::from_utf8_lossy(buffer.as_slice()).into_owned();
+        }
+    }
+    term::emit_into_string(&config, &files, &report).unwrap_or_else(|_| render_unplaced(diag))
+}
+
+/// A diagnostic about a folder or an unreadable file: no line to quote.
+fn render_unplaced(diag: &Diagnostic) -> String {
+    let mut out = format!("{}: {}\n  ┌─ {}\n", diag.severity.as_str(), diag.message, diag.path);
+    if let Some(help) = &diag.help {
+        let _ = writeln!(out, "  = help: {help}");
+    }
+    out
+}
+
+fn render_github(diag: &Diagnostic) -> String {
+    let mut props = format!("file={}", escape_property(&diag.path));
+    if let Some((line, col)) = diag.line_col() {
+        let _ = write!(props, ",line={line},col={col}");
+    }
+    let mut message = diag.message.clone();
+    if let Some(help) = &diag.help {
+        message.push_str("\n");
+        message.push_str(help);
+    }
+    format!("::{} {props}::{}\n", diag.severity.as_str(), escape_data(&message))
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn render_json(diag: &Diagnostic) -> String {
+    let (line, column) = match diag.line_col() {
+        Some((l, c)) => (Some(l), Some(c)),
+        None => (None, None),
+    };
+    let source_line = match (&diag.file, line) {
+        (Some(file), Some(line)) => file.text.lines().nth(line - 1).map(str::to_owned),
+        _ => None,
+    };
+    let value = serde_json::json!({
+        "severity": diag.severity.as_str(),
+        "file": diag.path,
+        "line": line,
+        "column": column,
+        "message": diag.message,
+        "label": diag.label,
+        "help": diag.help,
+        "source_line": source_line,
+    });
+    format!("{value}\n")
+}
+
+/// Suggests the closest of `candidates` to a misspelt `word`, if one is close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let file = SourceFile::new("a.toml", "name = \"李明\"\npost = 1\n");
+        let offset = file.text.find("post").unwrap();
+        assert_eq!(file.line_col(offset), (2, 1));
+        let offset = file.text.find('明').unwrap();
+        assert_eq!(file.line_col(offset), (1, 10));
+    }
+
+    #[test]
+    fn human_rendering_quotes_the_line_with_a_caret() {
+        let file = SourceFile::new("content/a/2022-01-01.toml", "nmae = \"李明\"\n");
+        let d = Diagnostic::at(&file, 0..4, "unknown field `nmae`").with_label("did you mean `name`?");
+        let text = render(&d, Format::Human, false);
+        assert!(text.contains("content/a/2022-01-01.toml:1:1"), "{text}");
+        assert!(text.contains("1 │ nmae = \"李明\""), "{text}");
+        assert!(text.contains("^^^^ did you mean `name`?"), "{text}");
+    }
+
+    #[test]
+    fn github_format_escapes_properties_and_data() {
+        let file = SourceFile::new("content/a,b.toml", "x = 1\n");
+        let d = Diagnostic::at(&file, 0..1, "bad: 100%").with_help("line one\nline two");
+        assert_eq!(
+            render(&d, Format::Github, false),
+            "::error file=content/a%2Cb.toml,line=1,col=1::bad: 100%25%0Aline one%0Aline two\n"
+        );
+    }
+
+    #[test]
+    fn json_format_is_one_object_per_line() {
+        let file = SourceFile::new("roster.toml", "a = 1\nb = 2\n");
+        let d = Diagnostic::at(&file, 6..7, "unknown field `b`").as_warning();
+        let line = render(&d, Format::Json, false);
+        let v: serde_json::Value = serde_json::from_str(line.trim_end()).unwrap();
+        assert_eq!(v["severity"], "warning");
+        assert_eq!(v["line"], 2);
+        assert_eq!(v["column"], 1);
+        assert_eq!(v["source_line"], "b = 2");
+    }
+
+    #[test]
+    fn diagnostics_sort_by_file_then_line() {
+        let a = SourceFile::new("b.toml", "x\ny\n");
+        let mut diags = vec![
+            Diagnostic::at(&a, 2..3, "second"),
+            Diagnostic::error("a/", "folder"),
+            Diagnostic::at(&a, 0..1, "first"),
+        ];
+        sort(&mut diags);
+        let order: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(order, ["folder", "first", "second"]);
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_names_only() {
+        let fields = ["name", "post", "duties", "mobile"];
+        assert_eq!(did_you_mean("nmae", &fields), Some("name"));
+        assert_eq!(did_you_mean("dutys", &fields), Some("duties"));
+        assert_eq!(did_you_mean("zzzz", &fields), None);
+    }
+}

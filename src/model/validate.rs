@@ -1,0 +1,356 @@
+//! From the parsed site to the validated [`Roster`]: slugs, dates, ids, phone numbers,
+//! the district tree and the people index. Every rule that fails is a diagnostic with the
+//! file and line; the roster is still returned so that one run reports everything.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use super::{Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id};
+use crate::config::{Config, is_slug};
+use crate::diag::{Diagnostic, FileRef, did_you_mean};
+use crate::source::{DistrictSource, EditionSource, MemberSource, PageSource, SiteSource, Text};
+
+/// Output folders a top-level district cannot be named after.
+pub const RESERVED: &[&str] = &["people", "changes", "print", "search", "data", "pages", "assets"];
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Ignore editions after this date.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Validates `site` under `config`. Problems are pushed to `diags`.
+pub fn validate(config: Config, site: SiteSource, opts: &Options, diags: &mut Vec<Diagnostic>) -> Roster {
+    let mut ids = IdRegistry::default();
+    let mut districts: Vec<District> = Vec::with_capacity(site.districts.len());
+    for source in &site.districts {
+        districts.push(district(source, &config, opts, &mut ids, diags));
+    }
+    let districts = arrange(districts, &site.districts, opts, diags);
+    let people = index_people(&districts);
+    let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
+    pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+    Roster { config, districts, people, home: site.index.map(page), pages, as_of: opts.as_of }
+}
+
+fn page(p: PageSource) -> Page {
+    Page {
+        slug: p.slug,
+        title: p.title.map(|t| t.value),
+        description: p.description.map(|t| t.value),
+        order: p.order.unwrap_or(0),
+        body: p.body,
+    }
+}
+
+fn district(
+    source: &DistrictSource,
+    config: &Config,
+    opts: &Options,
+    ids: &mut IdRegistry,
+    diags: &mut Vec<Diagnostic>,
+) -> District {
+    let slug = source.path.rsplit('/').next().unwrap_or(&source.path).to_owned();
+    check_district_slug(source, &slug, diags);
+    let meta = source.meta.as_ref();
+    let mut editions = Vec::with_capacity(source.editions.len());
+    for e in &source.editions {
+        if opts.as_of.is_some_and(|d| e.date > d) {
+            continue;
+        }
+        editions.push(edition(e, config, ids, diags));
+    }
+    District {
+        path: source.path.clone(),
+        name: meta.and_then(|m| m.name.as_ref()).map_or_else(|| slug.clone(), |t| t.value.clone()),
+        slug,
+        kind: meta.and_then(|m| m.kind.as_ref()).map(|t| t.value.clone()),
+        order: meta.and_then(|m| m.order.as_ref()).map_or(0, |o| o.0),
+        intro: meta.and_then(|m| m.intro.as_ref()).map(|t| t.value.clone()),
+        parent: None,
+        children: Vec::new(),
+        depth: source.path.matches('/').count(),
+        editions,
+    }
+}
+
+fn check_district_slug(source: &DistrictSource, slug: &str, diags: &mut Vec<Diagnostic>) {
+    let folder = format!("content/{}/", source.path);
+    if !is_slug(slug) {
+        diags.push(
+            Diagnostic::error(folder, format!("district folder name `{slug}` is not a slug"))
+                .with_help("a district folder is named with lowercase letters a-z, digits and `-` (it becomes the URL), e.g. `dongpo`; the display name goes in district.toml"),
+        );
+    } else if crate::source::reader::parse_date(slug).is_some() || slug == "changes" {
+        diags.push(
+            Diagnostic::error(folder, format!("district folder name `{slug}` is taken by the district's own pages"))
+                .with_help("a date or `changes` below a district is an archive or change-log page; choose another folder name"),
+        );
+    } else if !source.path.contains('/') && RESERVED.contains(&slug) {
+        diags.push(
+            Diagnostic::error(folder, format!("district folder name `{slug}` is reserved"))
+                .with_help(format!("these top-level names are used by the site itself: {}", RESERVED.join(", "))),
+        );
+    }
+}
+
+fn edition(source: &EditionSource, config: &Config, ids: &mut IdRegistry, diags: &mut Vec<Diagnostic>) -> Edition {
+    let file = &source.file;
+    let mut bodies = Vec::with_capacity(source.bodies.len());
+    let mut seen: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+    for b in &source.bodies {
+        let mut members = Vec::with_capacity(b.members.len());
+        for m in &b.members {
+            let Some(member) = member(file, m, config, ids, diags) else { continue };
+            let at = m.id.as_ref().map_or_else(|| m.span.clone(), |t| t.span.clone());
+            if let Some(first) = seen.get(&member.id) {
+                let (line, _) = file.line_col(first.start);
+                diags.push(
+                    Diagnostic::at(file, at, format!("person `{}` appears twice in this edition", member.id))
+                        .with_label(format!("first listed on line {line}"))
+                        .with_help("list a person once per edition and write all their posts in `post` (e.g. \"区委副书记、区长\"); two different people with the same name need distinct `id`s"),
+                );
+            } else {
+                seen.insert(member.id.clone(), at);
+            }
+            members.push(member);
+        }
+        if b.members.is_empty() {
+            diags.push(Diagnostic::at(file, b.span.clone(), "body has no members").as_warning().with_help(
+                "add [[body.member]] entries below it, or remove the [[body]]",
+            ));
+        }
+        bodies.push(Body { name: b.name.as_ref().map_or_else(String::new, |t| t.value.clone()), members });
+    }
+    if !source.bodies.is_empty() && source.bodies.iter().all(|b| b.members.is_empty()) {
+        diags.push(
+            Diagnostic::at(file, 0..0, "edition has no members")
+                .with_help("an edition is the district's whole roster on that date: list at least one [[body.member]]"),
+        );
+    }
+    Edition {
+        date: source.date,
+        reason: source.reason.as_ref().map(|t| t.value.clone()),
+        source: source.source.as_ref().map(|t| t.value.clone()),
+        note: source.note.as_ref().map(|t| t.value.clone()),
+        bodies,
+        file: file.path.clone(),
+    }
+}
+
+fn member(
+    file: &FileRef,
+    m: &MemberSource,
+    config: &Config,
+    ids: &mut IdRegistry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Member> {
+    let name = m.name.as_ref()?;
+    let post = m.post.as_ref()?;
+    let id = match &m.id {
+        Some(t) if is_slug(&t.value) => t.value.clone(),
+        Some(t) => {
+            diags.push(
+                Diagnostic::at(file, t.span.clone(), format!("id `{}` is not a slug", t.value))
+                    .with_label("expected lowercase a-z, 0-9 and `-`")
+                    .with_help(format!("use e.g. id = \"{}\"", id::derive(&name.value))),
+            );
+            return None;
+        }
+        None => id::derive(&name.value),
+    };
+    ids.register(file, m, &id, name, diags);
+    let phone = |t: &Option<Text>, field: &str, diags: &mut Vec<Diagnostic>| -> Option<Phone> {
+        let t = t.as_ref()?;
+        match Phone::parse(&t.value, config.phone_region) {
+            Ok(p) => Some(p),
+            Err(why) => {
+                diags.push(
+                    Diagnostic::at(file, t.span.clone(), format!("`{field}` is not a phone number: `{}`", t.value))
+                        .with_label(why)
+                        .with_help(format!(
+                            "write one number as dialled in {:?}, e.g. \"139 0000 0001\" or \"028-3812 0001\", or with a country code \"+86 …\"",
+                            config.phone_region
+                        )),
+                );
+                None
+            }
+        }
+    };
+    let mobile = phone(&m.mobile, "mobile", diags);
+    let office_phone = phone(&m.office_phone, "office_phone", diags);
+    Some(Member {
+        id,
+        name: name.value.clone(),
+        post: post.value.clone(),
+        duties: m.duties.as_ref().map(|t| t.value.clone()),
+        mobile,
+        office_phone,
+        office: m.office.as_ref().map(|t| t.value.clone()),
+        hours: m.hours.as_ref().map(|t| t.value.clone()),
+        verified: m.verified.as_ref().map(|v| v.0),
+        private: private_fields(file, &m.private, diags),
+    })
+}
+
+fn private_fields(file: &FileRef, list: &[Text], diags: &mut Vec<Diagnostic>) -> FieldSet {
+    let mut set = FieldSet::EMPTY;
+    for item in list {
+        match Field::from_name(&item.value) {
+            Some(f) if f.is_identity() => diags.push(
+                Diagnostic::at(file, item.span.clone(), format!("`{f}` cannot be private"))
+                    .with_help("name and post identify the entry; leave the person out of the edition instead"),
+            ),
+            Some(f) => set.insert(f),
+            None => {
+                let mut d = Diagnostic::at(file, item.span.clone(), format!("unknown field `{}` in `private`", item.value));
+                if let Some(hint) = did_you_mean(&item.value, &Field::NAMES) {
+                    d = d.with_label(format!("did you mean `{hint}`?"));
+                }
+                diags.push(d.with_help("private fields are: duties, office_phone, mobile, office, hours"));
+            }
+        }
+    }
+    set
+}
+
+/// First sighting of each person id across the site, to keep one name per id.
+#[derive(Default)]
+struct IdRegistry {
+    seen: HashMap<String, Sighting>,
+}
+
+struct Sighting {
+    name: String,
+    file: String,
+    line: usize,
+    explicit: bool,
+}
+
+impl IdRegistry {
+    fn register(&mut self, file: &FileRef, m: &MemberSource, id: &str, name: &Text, diags: &mut Vec<Diagnostic>) {
+        let explicit = m.id.is_some();
+        let Some(first) = self.seen.get(id) else {
+            let line = file.line_col(name.span.start).0;
+            self.seen.insert(
+                id.to_owned(),
+                Sighting { name: name.value.clone(), file: file.path.clone(), line, explicit },
+            );
+            return;
+        };
+        if first.name == name.value {
+            return;
+        }
+        let span = m.id.as_ref().map_or_else(|| name.span.clone(), |t| t.span.clone());
+        let place = format!("{}:{}", first.file, first.line);
+        if explicit && first.explicit {
+            diags.push(
+                Diagnostic::at(file, span, format!("id `{id}` is named `{}` here but `{}` at {place}", name.value, first.name))
+                    .as_warning()
+                    .with_help("if this is a correction of the name, fix the older edition too; if these are two people, give them different ids"),
+            );
+        } else {
+            diags.push(
+                Diagnostic::at(file, span, format!("`{}` and `{}` ({place}) get the same person id `{id}`", name.value, first.name))
+                    .with_label("id collision")
+                    .with_help(format!("give each of them an explicit `id`, e.g. id = \"{id}-2\"")),
+            );
+        }
+    }
+}
+
+/// Links parents and children, drops districts that do not exist as of the date, and puts
+/// districts in display order (pre-order; siblings by `order`, then slug).
+fn arrange(
+    districts: Vec<District>,
+    sources: &[DistrictSource],
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<District> {
+    let parents: Vec<Option<usize>> = {
+        let by_path: HashMap<&str, usize> =
+            districts.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect();
+        districts
+            .iter()
+            .map(|d| d.path.rsplit_once('/').and_then(|(parent, _)| by_path.get(parent).copied()))
+            .collect()
+    };
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); districts.len()];
+    let mut roots = Vec::new();
+    for (i, parent) in parents.iter().enumerate() {
+        match parent {
+            Some(p) => children[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+    // A district exists when it, or a district below it, has an edition. Sources are sorted
+    // by path, so children come after their parent: walk backwards.
+    let mut exists = vec![false; districts.len()];
+    for i in (0..districts.len()).rev() {
+        exists[i] = !districts[i].editions.is_empty() || children[i].iter().any(|c| exists[*c]);
+    }
+    for (i, source) in sources.iter().enumerate() {
+        if let Some(meta) = &source.meta
+            && source.editions.is_empty()
+            && children[i].is_empty()
+        {
+            diags.push(
+                Diagnostic::error(meta.file.path.clone(), format!("district `{}` has no editions", source.path))
+                    .with_help("add the roster as an edition file named after the date it takes effect, e.g. 2022-02-08.toml"),
+            );
+        }
+    }
+    let key = |i: &usize| (districts[*i].order, districts[*i].slug.clone());
+    roots.sort_by_key(key);
+    for c in &mut children {
+        c.sort_by_key(key);
+    }
+    let mut order = Vec::with_capacity(districts.len());
+    let mut stack: Vec<usize> = roots.into_iter().rev().collect();
+    while let Some(i) = stack.pop() {
+        if opts.as_of.is_some() && !exists[i] {
+            continue;
+        }
+        order.push(i);
+        stack.extend(children[i].iter().rev());
+    }
+    let mut new_index = vec![None; districts.len()];
+    for (n, old) in order.iter().enumerate() {
+        new_index[*old] = Some(n);
+    }
+    let mut slots: Vec<Option<District>> = districts.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(order.len());
+    for old in &order {
+        let Some(mut d) = slots[*old].take() else { continue };
+        d.parent = parents[*old].and_then(|p| new_index[p]);
+        d.children = children[*old].iter().filter_map(|c| new_index[*c]).collect();
+        out.push(d);
+    }
+    out
+}
+
+fn index_people(districts: &[District]) -> BTreeMap<String, Person> {
+    let mut people: BTreeMap<String, Person> = BTreeMap::new();
+    let mut latest: HashMap<String, NaiveDate> = HashMap::new();
+    for (di, d) in districts.iter().enumerate() {
+        for (ei, e) in d.editions.iter().enumerate() {
+            for (bi, b) in e.bodies.iter().enumerate() {
+                for (mi, m) in b.members.iter().enumerate() {
+                    let person = people.entry(m.id.clone()).or_insert_with(|| Person {
+                        id: m.id.clone(),
+                        name: m.name.clone(),
+                        appearances: Vec::new(),
+                    });
+                    person.appearances.push(Appearance { district: di, edition: ei, body: bi, member: mi });
+                    let newest = latest.entry(m.id.clone()).or_insert(e.date);
+                    if e.date >= *newest {
+                        *newest = e.date;
+                        person.name = m.name.clone();
+                    }
+                }
+            }
+        }
+    }
+    people
+}

@@ -1,0 +1,164 @@
+//! The site folder as written: `content/` is walked, every file is read and parsed into
+//! spanned records. Nothing here judges the data beyond its shape (types, unknown and missing
+//! keys, file names); the `model` stage validates meaning.
+
+pub mod frontmatter;
+pub mod parse;
+pub mod reader;
+pub mod text;
+pub mod walk;
+
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+pub use reader::Text;
+
+use crate::diag::{Diagnostic, FileRef};
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct SiteSource {
+    /// `content/_index.md`, the front page text.
+    pub index: Option<PageSource>,
+    /// `content/pages/*.md`, sorted by file name.
+    pub pages: Vec<PageSource>,
+    /// Every district folder, sorted by path.
+    pub districts: Vec<DistrictSource>,
+}
+
+/// A district folder.
+#[derive(Debug)]
+pub struct DistrictSource {
+    /// Path below `content/`, `/`-separated: `meishan/dongpo`.
+    pub path: String,
+    /// `district.toml`, when present and well-formed.
+    pub meta: Option<DistrictMeta>,
+    /// Editions sorted by date.
+    pub editions: Vec<EditionSource>,
+}
+
+/// `district.toml`.
+#[derive(Debug)]
+pub struct DistrictMeta {
+    pub file: FileRef,
+    pub name: Option<Text>,
+    pub kind: Option<Text>,
+    pub order: Option<(i64, Range<usize>)>,
+    pub intro: Option<Text>,
+}
+
+/// An edition file, `YYYY-MM-DD.toml`.
+#[derive(Debug)]
+pub struct EditionSource {
+    pub file: FileRef,
+    pub date: NaiveDate,
+    pub reason: Option<Text>,
+    pub source: Option<Text>,
+    pub note: Option<Text>,
+    pub bodies: Vec<BodySource>,
+}
+
+/// A `[[body]]`.
+#[derive(Debug)]
+pub struct BodySource {
+    /// Span of the `[[body]]` header.
+    pub span: Range<usize>,
+    pub name: Option<Text>,
+    pub members: Vec<MemberSource>,
+}
+
+/// A `[[body.member]]`.
+#[derive(Debug, Default)]
+pub struct MemberSource {
+    /// Span of the `[[body.member]]` header.
+    pub span: Range<usize>,
+    pub id: Option<Text>,
+    pub name: Option<Text>,
+    pub post: Option<Text>,
+    pub duties: Option<Text>,
+    pub mobile: Option<Text>,
+    pub office_phone: Option<Text>,
+    pub office: Option<Text>,
+    pub hours: Option<Text>,
+    pub verified: Option<(NaiveDate, Range<usize>)>,
+    pub private: Vec<Text>,
+}
+
+/// A Markdown page with TOML front matter.
+#[derive(Debug)]
+pub struct PageSource {
+    pub file: FileRef,
+    /// File stem: the page's URL segment.
+    pub slug: String,
+    pub title: Option<Text>,
+    pub order: Option<i64>,
+    pub description: Option<Text>,
+    /// The Markdown after the front matter.
+    pub body: String,
+}
+
+/// Walks and parses `root/content`. Problems are pushed to `diags`; what could be read is
+/// returned so that later stages can report their problems in the same run.
+pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSource {
+    let tree = walk::walk(root, diags);
+    let read = |rel: &String| text::read(&root.join(rel), rel);
+
+    let districts: Vec<(DistrictSource, Vec<Diagnostic>)> = tree
+        .districts
+        .par_iter()
+        .map(|d| {
+            let mut local = Vec::new();
+            let meta = d.meta.as_ref().and_then(|rel| match read(rel) {
+                Ok(file) => parse::district(&file, &mut local),
+                Err(e) => {
+                    local.push(e);
+                    None
+                }
+            });
+            let editions: Vec<(Option<EditionSource>, Vec<Diagnostic>)> = d
+                .editions
+                .par_iter()
+                .map(|(rel, date)| {
+                    let mut diags = Vec::new();
+                    let edition = match read(rel) {
+                        Ok(file) => parse::edition(&file, *date, &mut diags),
+                        Err(e) => {
+                            diags.push(e);
+                            None
+                        }
+                    };
+                    (edition, diags)
+                })
+                .collect();
+            let mut list = Vec::with_capacity(editions.len());
+            for (e, ds) in editions {
+                local.extend(ds);
+                list.extend(e);
+            }
+            (DistrictSource { path: d.path.clone(), meta, editions: list }, local)
+        })
+        .collect();
+
+    let mut site = SiteSource::default();
+    for (d, ds) in districts {
+        diags.extend(ds);
+        site.districts.push(d);
+    }
+    let page = |rel: &String, slug: String, diags: &mut Vec<Diagnostic>| match read(rel) {
+        Ok(file) => frontmatter::page(&file, slug, diags),
+        Err(e) => {
+            diags.push(e);
+            None
+        }
+    };
+    if let Some(rel) = &tree.index {
+        site.index = page(rel, String::new(), diags);
+    }
+    for (rel, slug) in &tree.pages {
+        site.pages.extend(page(rel, slug.clone(), diags));
+    }
+    site
+}
