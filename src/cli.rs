@@ -4,17 +4,22 @@
 //! usage (clap's convention).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::diag::{self, Diagnostic, Format};
-use crate::model;
+use crate::{BuildOptions, Outcome};
 
 #[derive(Parser, Debug)]
-#[command(name = "roster", version, about = "Build a government roster site, print layout and change log from TOML files")]
+#[command(
+    name = "roster",
+    version,
+    about = "Build a government roster site, print layout and change log from TOML files"
+)]
 pub struct Cli {
     /// The site folder (holding roster.toml and content/).
     #[arg(long, global = true, default_value = ".")]
@@ -25,37 +30,73 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Validate the site without writing anything.
+    /// Build the site into the output folder (default: public/).
+    Build {
+        /// Output folder.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Absolute URL the site is published at (overrides base_url).
+        #[arg(long)]
+        base_url: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Validate the site and render it without writing anything.
     Check {
-        /// How to print problems.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Check the roster as it stood on this date.
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        common: Common,
     },
 }
 
+#[derive(Args, Debug)]
+pub struct Common {
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Use the roster as it stood on this date (editions after it are ignored).
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::source::reader::parse_date(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+    crate::source::reader::parse_date(s)
+        .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let root = cli.root.as_path();
     match cli.command {
-        Command::Check { format, as_of } => check(&cli.root, format, as_of),
+        Command::Build {
+            output,
+            base_url,
+            common,
+        } => {
+            let opts = BuildOptions {
+                output,
+                base_url,
+                as_of: common.as_of,
+            };
+            build(root, &opts, common.format)
+        }
+        Command::Check { common } => {
+            let opts = BuildOptions {
+                as_of: common.as_of,
+                ..Default::default()
+            };
+            check(root, &opts, common.format)
+        }
     }
 }
 
 /// Prints diagnostics to stderr (stdout for the machine formats) and a summary line.
 pub fn report(diags: &[Diagnostic], format: Format) {
-    let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let mut text = String::new();
     for d in diags {
         text.push_str(&diag::render(d, format, color));
-        if format == Format::Human {
-            text.push('\n');
-        }
     }
     match format {
         Format::Human => {
@@ -73,25 +114,56 @@ pub fn report(diags: &[Diagnostic], format: Format) {
 }
 
 fn summary(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
-    format!("{}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    format!(
+        "{}, {}\n",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
-fn check(root: &std::path::Path, format: Format, as_of: Option<NaiveDate>) -> ExitCode {
-    let loaded = crate::load(root, &model::Options { as_of });
-    report(&loaded.diagnostics, format);
-    if loaded.has_errors() {
+fn finish(
+    outcome: &Outcome,
+    format: Format,
+    writes: bool,
+    done: impl FnOnce() -> String,
+) -> ExitCode {
+    report(&outcome.diagnostics, format);
+    if !outcome.ok() {
+        if format == Format::Human && writes {
+            eprintln!("nothing was written; the previous output is unchanged");
+        }
         return ExitCode::from(1);
     }
     if format == Format::Human {
-        let r = &loaded.roster;
-        let editions: usize = r.districts.iter().map(|d| d.editions.len()).sum();
-        eprintln!(
-            "ok: {} districts, {} editions, {} people",
-            r.districts.len(),
-            editions,
-            r.people.len()
-        );
+        eprintln!("{}", done());
     }
     ExitCode::SUCCESS
+}
+
+fn build(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {
+    let start = Instant::now();
+    let outcome = crate::build(root, opts);
+    finish(&outcome, format, true, || {
+        format!(
+            "built {} files into {} in {} ms",
+            outcome.files,
+            outcome.output.display(),
+            start.elapsed().as_millis()
+        )
+    })
+}
+
+fn check(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {
+    let start = Instant::now();
+    let outcome = crate::check(root, opts);
+    finish(&outcome, format, false, || {
+        format!("ok: no errors ({} ms)", start.elapsed().as_millis())
+    })
 }

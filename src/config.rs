@@ -64,8 +64,15 @@ impl Default for Publish {
     fn default() -> Self {
         let all = FieldSet::all();
         let no_mobile: FieldSet = all.iter().filter(|f| *f != Field::Mobile).collect();
-        let print: FieldSet = all.iter().filter(|f| *f != Field::Office && *f != Field::Hours).collect();
-        Publish { web: all, print, data: no_mobile }
+        let print: FieldSet = all
+            .iter()
+            .filter(|f| *f != Field::Office && *f != Field::Hours)
+            .collect();
+        Publish {
+            web: all,
+            print,
+            data: no_mobile,
+        }
     }
 }
 
@@ -126,7 +133,11 @@ impl Paper {
             "a4" => (210.0, 297.0),
             _ => return None,
         };
-        Some(Paper { name: name.to_owned(), width_mm: w, height_mm: h })
+        Some(Paper {
+            name: name.to_owned(),
+            width_mm: w,
+            height_mm: h,
+        })
     }
 
     /// `"broadsheet"` or `"WIDTHmm HEIGHTmm"`.
@@ -142,9 +153,11 @@ impl Paper {
             .collect::<Result<_, _>>()
             .ok()?;
         match dims[..] {
-            [w, h] if (50.0..=2000.0).contains(&w) && (50.0..=2000.0).contains(&h) => {
-                Some(Paper { name: format!("{w}mm {h}mm"), width_mm: w, height_mm: h })
-            }
+            [w, h] if (50.0..=2000.0).contains(&w) && (50.0..=2000.0).contains(&h) => Some(Paper {
+                name: format!("{w}mm {h}mm"),
+                width_mm: w,
+                height_mm: h,
+            }),
             _ => None,
         }
     }
@@ -185,8 +198,17 @@ const TOP_KEYS: &[&str] = &[
     "history",
 ];
 const PUBLISH_KEYS: &[&str] = &["web", "print", "data"];
-const PRINT_KEYS: &[&str] =
-    &["paper", "columns", "font_size", "fonts", "title", "date", "changes", "pdf", "margin"];
+const PRINT_KEYS: &[&str] = &[
+    "paper",
+    "columns",
+    "font_size",
+    "fonts",
+    "title",
+    "date",
+    "changes",
+    "pdf",
+    "margin",
+];
 const HISTORY_KEYS: &[&str] = &["transfer_window_days"];
 
 /// Reads `<root>/roster.toml`. Mistakes are pushed to `diags` and the field keeps its default.
@@ -194,8 +216,8 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Config {
     let path = root.join(FILE_NAME);
     if !path.is_file() {
         diags.push(
-            Diagnostic::error(FILE_NAME, format!("no {FILE_NAME} in {}", root.display()))
-                .with_help("run `roster init DIR` to start a site, or pass `--root DIR` to point at one"),
+            Diagnostic::error(FILE_NAME, format!("the site folder has no {FILE_NAME}"))
+                .with_help("run roster inside a site folder or pass `--root DIR`; `roster init DIR` starts a new site"),
         );
         return Config::default();
     }
@@ -211,7 +233,9 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Config {
 /// Parses the text of roster.toml.
 pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
     let mut config = Config::default();
-    let Some(table) = reader::parse(file, diags) else { return config };
+    let Some(table) = reader::parse(file, diags) else {
+        return config;
+    };
     let mut r = reader::TableReader::new(file, &table, FILE_NAME, TOP_KEYS, diags);
     match r.string("title") {
         Some(t) => config.title = t.value,
@@ -234,11 +258,18 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
         }
     }
     if let Some(lang) = r.string("language") {
-        match LANGUAGES.iter().find(|l| l.eq_ignore_ascii_case(&lang.value)) {
+        match LANGUAGES
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(&lang.value))
+        {
             Some(l) => config.language = (*l).to_owned(),
             None => r.diags.push(
-                Diagnostic::at(file, lang.span, format!("unknown language `{}`", lang.value))
-                    .with_help(format!("use one of: {}", LANGUAGES.join(", "))),
+                Diagnostic::at(
+                    file,
+                    lang.span,
+                    format!("unknown language `{}`", lang.value),
+                )
+                .with_help(format!("use one of: {}", LANGUAGES.join(", "))),
             ),
         }
     }
@@ -247,18 +278,33 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
             config.theme = theme.value;
         } else {
             r.diags.push(
-                Diagnostic::at(file, theme.span, format!("`theme` must be a folder name under themes/: `{}`", theme.value))
-                    .with_help("use lowercase letters, digits and `-`, e.g. \"default\""),
+                Diagnostic::at(
+                    file,
+                    theme.span,
+                    format!(
+                        "`theme` must be a folder name under themes/: `{}`",
+                        theme.value
+                    ),
+                )
+                .with_help("use lowercase letters, digits and `-`, e.g. \"default\""),
             );
         }
     }
     config.description = r.string("description").map(|t| t.value);
     if let Some(region) = r.string("phone_region") {
-        match region.value.to_ascii_uppercase().parse::<phonenumber::country::Id>() {
+        match region
+            .value
+            .to_ascii_uppercase()
+            .parse::<phonenumber::country::Id>()
+        {
             Ok(id) => config.phone_region = id,
             Err(_) => r.diags.push(
-                Diagnostic::at(file, region.span, format!("unknown `phone_region`: `{}`", region.value))
-                    .with_help("use a two-letter ISO 3166 country code, e.g. \"CN\""),
+                Diagnostic::at(
+                    file,
+                    region.span,
+                    format!("unknown `phone_region`: `{}`", region.value),
+                )
+                .with_help("use a two-letter ISO 3166 country code, e.g. \"CN\""),
             ),
         }
     }
@@ -286,9 +332,11 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
         if let Some((n, span)) = h.integer("transfer_window_days") {
             match u32::try_from(n) {
                 Ok(n) if n <= 3660 => config.history.transfer_window_days = n,
-                _ => h.diags.push(
-                    Diagnostic::at(file, span, format!("`transfer_window_days` must be between 0 and 3660, found {n}")),
-                ),
+                _ => h.diags.push(Diagnostic::at(
+                    file,
+                    span,
+                    format!("`transfer_window_days` must be between 0 and 3660, found {n}"),
+                )),
             }
         }
         h.finish();
@@ -316,25 +364,41 @@ fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
     if let Some((n, span)) = p.integer("columns") {
         match u32::try_from(n) {
             Ok(n @ 1..=12) => print.columns = n,
-            _ => p.diags.push(Diagnostic::at(file, span, format!("`columns` must be between 1 and 12, found {n}"))),
+            _ => p.diags.push(Diagnostic::at(
+                file,
+                span,
+                format!("`columns` must be between 1 and 12, found {n}"),
+            )),
         }
     }
     if let Some((size, span)) = p.float("font_size") {
         if (4.0..=24.0).contains(&size) {
             print.font_size = size;
         } else {
-            p.diags.push(Diagnostic::at(file, span, format!("`font_size` must be between 4 and 24 points, found {size}")));
+            p.diags.push(Diagnostic::at(
+                file,
+                span,
+                format!("`font_size` must be between 4 and 24 points, found {size}"),
+            ));
         }
     }
     if let Some((margin, span)) = p.float("margin") {
         if (0.0..=50.0).contains(&margin) {
             print.margin_mm = margin;
         } else {
-            p.diags.push(Diagnostic::at(file, span, format!("`margin` must be between 0 and 50 mm, found {margin}")));
+            p.diags.push(Diagnostic::at(
+                file,
+                span,
+                format!("`margin` must be between 0 and 50 mm, found {margin}"),
+            ));
         }
     }
     if let Some(fonts) = p.string_list("fonts") {
-        print.fonts = fonts.into_iter().map(|t| t.value).filter(|s| !s.is_empty()).collect();
+        print.fonts = fonts
+            .into_iter()
+            .map(|t| t.value)
+            .filter(|s| !s.is_empty())
+            .collect();
     }
     print.title = p.string("title").map(|t| t.value);
     print.date = p.date("date").map(|(d, _)| d);
@@ -358,7 +422,11 @@ pub fn field_set(
         match Field::from_name(&item.value) {
             Some(f) => set.insert(f),
             None => {
-                let mut d = Diagnostic::at(file, item.span.clone(), format!("unknown field `{}` in {what}", item.value));
+                let mut d = Diagnostic::at(
+                    file,
+                    item.span.clone(),
+                    format!("unknown field `{}` in {what}", item.value),
+                );
                 if let Some(hint) = did_you_mean(&item.value, &Field::NAMES) {
                     d = d.with_label(format!("did you mean `{hint}`?"));
                 }
@@ -379,17 +447,30 @@ fn check_identity_fields(
     for f in [Field::Name, Field::Post] {
         if !set.contains(f) {
             diags.push(
-                Diagnostic::at(file, span.clone().unwrap_or(0..0), format!("[publish] {key} must include `{f}`"))
-                    .with_help("a roster entry without name and post identifies no one; add them to the list"),
+                Diagnostic::at(
+                    file,
+                    span.clone().unwrap_or(0..0),
+                    format!("[publish] {key} must include `{f}`"),
+                )
+                .with_help(
+                    "a roster entry without name and post identifies no one; add them to the list",
+                ),
             );
         }
     }
 }
 
-fn normalize_base_url(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+/// `url` with a trailing `/`, if it is an absolute http(s) URL.
+pub fn normalize_base_url(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split('/').next()?;
-    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+    if host.is_empty()
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
         return None;
     }
     let mut u = url.to_owned();
@@ -403,7 +484,8 @@ fn normalize_base_url(url: &str) -> Option<String> {
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -451,7 +533,8 @@ transfer_window_days = 30
 
     #[test]
     fn unknown_publish_field_is_an_error_with_a_hint() {
-        let (_, diags) = parse_str("title = \"x\"\n[publish]\nweb = [\"name\", \"post\", \"mobil\"]\n");
+        let (_, diags) =
+            parse_str("title = \"x\"\n[publish]\nweb = [\"name\", \"post\", \"mobil\"]\n");
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("unknown field `mobil`"));
         assert_eq!(diags[0].label.as_deref(), Some("did you mean `mobile`?"));

@@ -141,7 +141,13 @@ impl Diagnostic {
 
     fn sort_key(&self) -> (String, usize, usize, Severity, String) {
         let (line, col) = self.line_col().unwrap_or((0, 0));
-        (self.path.clone(), line, col, self.severity, self.message.clone())
+        (
+            self.path.clone(),
+            line,
+            col,
+            self.severity,
+            self.message.clone(),
+        )
     }
 }
 
@@ -216,10 +222,16 @@ fn render_human(diag: &Diagnostic, color: bool) -> String {
 
 /// A diagnostic about a folder or an unreadable file: no line to quote.
 fn render_unplaced(diag: &Diagnostic) -> String {
-    let mut out = format!("{}: {}\n  ┌─ {}\n", diag.severity.as_str(), diag.message, diag.path);
+    let mut out = format!(
+        "{}: {}\n  ┌─ {}\n",
+        diag.severity.as_str(),
+        diag.message,
+        diag.path
+    );
     if let Some(help) = &diag.help {
         let _ = writeln!(out, "  = help: {help}");
     }
+    out.push('\n');
     out
 }
 
@@ -229,15 +241,25 @@ fn render_github(diag: &Diagnostic) -> String {
         let _ = write!(props, ",line={line},col={col}");
     }
     let mut message = diag.message.clone();
+    if let Some(label) = diag.label.as_ref().filter(|l| !l.is_empty()) {
+        message.push_str(": ");
+        message.push_str(label);
+    }
     if let Some(help) = &diag.help {
-        message.push_str("\n");
+        message.push('\n');
         message.push_str(help);
     }
-    format!("::{} {props}::{}\n", diag.severity.as_str(), escape_data(&message))
+    format!(
+        "::{} {props}::{}\n",
+        diag.severity.as_str(),
+        escape_data(&message)
+    )
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -292,7 +314,8 @@ mod tests {
     #[test]
     fn human_rendering_quotes_the_line_with_a_caret() {
         let file = SourceFile::new("content/a/2022-01-01.toml", "nmae = \"李明\"\n");
-        let d = Diagnostic::at(&file, 0..4, "unknown field `nmae`").with_label("did you mean `name`?");
+        let d =
+            Diagnostic::at(&file, 0..4, "unknown field `nmae`").with_label("did you mean `name`?");
         let text = render(&d, Format::Human, false);
         assert!(text.contains("content/a/2022-01-01.toml:1:1"), "{text}");
         assert!(text.contains("1 │ nmae = \"李明\""), "{text}");

@@ -5,16 +5,26 @@
 //! print, feed, data) → `output` (written at once). The library never prints; it returns
 //! [`diag::Diagnostic`]s and the binary decides how to show them.
 
+// A diagnostic is large but only ever on the cold error path; boxing it buys nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod source;
+#[cfg(test)]
+mod testutil;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 
 use diag::Diagnostic;
 use model::Roster;
+use output::Sink;
 
 /// The roster read from a site folder, with every diagnostic found on the way.
 pub struct Loaded {
@@ -36,5 +46,114 @@ pub fn load(root: &Path, opts: &model::Options) -> Loaded {
     let site = source::load(root, &mut diags);
     let roster = model::validate(config, site, opts, &mut diags);
     diag::sort(&mut diags);
-    Loaded { roster, diagnostics: diags }
+    Loaded {
+        roster,
+        diagnostics: diags,
+    }
+}
+
+/// Options of `roster build` and `roster check`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Output folder; default `<root>/public`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of roster.toml.
+    pub base_url: Option<String>,
+    /// Build the site as it stood on this date.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// What a build or check did.
+pub struct Outcome {
+    /// Errors and warnings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files written (0 for a failed build or a check).
+    pub files: usize,
+    pub output: PathBuf,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads, validates and renders the site into `sink`; returns the diagnostics.
+pub fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut loaded = load(root, &model::Options { as_of: opts.as_of });
+    let mut diags = std::mem::take(&mut loaded.diagnostics);
+    if let Some(url) = &opts.base_url {
+        match config::normalize_base_url(url) {
+            Some(u) => loaded.roster.config.base_url = u,
+            None => diags.push(Diagnostic::error(
+                "--base-url",
+                format!("not an absolute http(s) URL: `{url}`"),
+            )),
+        }
+    }
+    let theme = render::theme::load(root, &loaded.roster.config, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        diag::sort(&mut diags);
+        return diags;
+    }
+    if let Some(theme) = theme {
+        diags.extend(render::site(&loaded.roster, &theme, sink));
+    }
+    diag::sort(&mut diags);
+    diags
+}
+
+/// `roster build`: renders into a staging folder beside the output and swaps it in only when
+/// everything succeeded. On any error the previous output is left exactly as it was.
+pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
+    let output = opts.output.clone().unwrap_or_else(|| root.join("public"));
+    let fail = |diagnostics: Vec<Diagnostic>| Outcome {
+        diagnostics,
+        files: 0,
+        output: output.clone(),
+    };
+    let shown = output.display().to_string();
+    if let Err(why) = output::check_output_dir(root, &output) {
+        return fail(vec![Diagnostic::error(shown, why)]);
+    }
+    let staging = match output::Staging::new(&output) {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(vec![Diagnostic::error(
+                shown,
+                format!("cannot create a staging folder beside it: {e}"),
+            )]);
+        }
+    };
+    let sink = output::DirSink::new(&staging.dir);
+    let diagnostics = render_into(root, opts, &sink);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return fail(diagnostics);
+    }
+    let files = sink.file_count();
+    match output::commit(staging) {
+        Ok(()) => Outcome {
+            diagnostics,
+            files,
+            output,
+        },
+        Err(e) => {
+            let mut diagnostics = diagnostics;
+            diagnostics.push(Diagnostic::error(
+                shown,
+                format!("cannot replace the output folder: {e}"),
+            ));
+            fail(diagnostics)
+        }
+    }
+}
+
+/// `roster check`: everything `build` does except writing.
+pub fn check(root: &Path, opts: &BuildOptions) -> Outcome {
+    let diagnostics = render_into(root, opts, &output::NullSink);
+    Outcome {
+        diagnostics,
+        files: 0,
+        output: PathBuf::new(),
+    }
 }

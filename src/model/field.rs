@@ -30,15 +30,25 @@ impl Field {
     ];
 
     /// Names as written in roster.toml and `private`.
-    pub const NAMES: [&'static str; 7] =
-        ["name", "post", "duties", "office_phone", "mobile", "office", "hours"];
+    pub const NAMES: [&'static str; 7] = [
+        "name",
+        "post",
+        "duties",
+        "office_phone",
+        "mobile",
+        "office",
+        "hours",
+    ];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
     }
 
     pub fn from_name(name: &str) -> Option<Field> {
-        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self::ALL[i])
     }
 
     /// Name and post identify a member; they cannot be withheld.

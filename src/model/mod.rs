@@ -74,7 +74,9 @@ pub struct Edition {
 
 impl Edition {
     pub fn members(&self) -> impl Iterator<Item = (&Body, &Member)> {
-        self.bodies.iter().flat_map(|b| b.members.iter().map(move |m| (b, m)))
+        self.bodies
+            .iter()
+            .flat_map(|b| b.members.iter().map(move |m| (b, m)))
     }
 
     pub fn member_count(&self) -> usize {
@@ -189,7 +191,11 @@ impl Roster {
 
     /// Top-level districts.
     pub fn roots(&self) -> impl Iterator<Item = usize> + '_ {
-        self.districts.iter().enumerate().filter(|(_, d)| d.parent.is_none()).map(|(i, _)| i)
+        self.districts
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.parent.is_none())
+            .map(|(i, _)| i)
     }
 
     /// Names from the top district down to `index`.
@@ -212,13 +218,19 @@ impl Roster {
 
     /// The date of the newest edition of the whole site.
     pub fn latest_date(&self) -> Option<NaiveDate> {
-        self.districts.iter().filter_map(|d| d.current().map(|e| e.date)).max()
+        self.districts
+            .iter()
+            .filter_map(|d| d.current().map(|e| e.date))
+            .max()
     }
 
     /// Members currently in force in the district and all districts below it.
     pub fn member_count_below(&self, index: usize) -> usize {
         let d = &self.districts[index];
         d.current().map_or(0, Edition::member_count)
-            + d.children.iter().map(|c| self.member_count_below(*c)).sum::<usize>()
+            + d.children
+                .iter()
+                .map(|c| self.member_count_below(*c))
+                .sum::<usize>()
     }
 }

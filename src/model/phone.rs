@@ -42,7 +42,10 @@ mod tests {
         let o = Phone::parse("028-3812 0001", country::Id::CN).unwrap();
         assert_eq!(o.e164, "+862838120001");
         assert_eq!(o.national, "028 3812 0001");
-        assert_eq!(Phone::parse("+86 139 0000 0001", country::Id::CN).unwrap(), m);
+        assert_eq!(
+            Phone::parse("+86 139 0000 0001", country::Id::CN).unwrap(),
+            m
+        );
     }
 
     #[test]

@@ -6,13 +6,17 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use super::{Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id};
+use super::{
+    Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id,
+};
 use crate::config::{Config, is_slug};
 use crate::diag::{Diagnostic, FileRef, did_you_mean};
 use crate::source::{DistrictSource, EditionSource, MemberSource, PageSource, SiteSource, Text};
 
 /// Output folders a top-level district cannot be named after.
-pub const RESERVED: &[&str] = &["people", "changes", "print", "search", "data", "pages", "assets"];
+pub const RESERVED: &[&str] = &[
+    "people", "changes", "print", "search", "data", "pages", "assets",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -21,7 +25,12 @@ pub struct Options {
 }
 
 /// Validates `site` under `config`. Problems are pushed to `diags`.
-pub fn validate(config: Config, site: SiteSource, opts: &Options, diags: &mut Vec<Diagnostic>) -> Roster {
+pub fn validate(
+    config: Config,
+    site: SiteSource,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Roster {
     let mut ids = IdRegistry::default();
     let mut districts: Vec<District> = Vec::with_capacity(site.districts.len());
     for source in &site.districts {
@@ -31,7 +40,14 @@ pub fn validate(config: Config, site: SiteSource, opts: &Options, diags: &mut Ve
     let people = index_people(&districts);
     let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
     pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
-    Roster { config, districts, people, home: site.index.map(page), pages, as_of: opts.as_of }
+    Roster {
+        config,
+        districts,
+        people,
+        home: site.index.map(page),
+        pages,
+        as_of: opts.as_of,
+    }
 }
 
 fn page(p: PageSource) -> Page {
@@ -51,7 +67,12 @@ fn district(
     ids: &mut IdRegistry,
     diags: &mut Vec<Diagnostic>,
 ) -> District {
-    let slug = source.path.rsplit('/').next().unwrap_or(&source.path).to_owned();
+    let slug = source
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&source.path)
+        .to_owned();
     check_district_slug(source, &slug, diags);
     let meta = source.meta.as_ref();
     let mut editions = Vec::with_capacity(source.editions.len());
@@ -63,7 +84,9 @@ fn district(
     }
     District {
         path: source.path.clone(),
-        name: meta.and_then(|m| m.name.as_ref()).map_or_else(|| slug.clone(), |t| t.value.clone()),
+        name: meta
+            .and_then(|m| m.name.as_ref())
+            .map_or_else(|| slug.clone(), |t| t.value.clone()),
         slug,
         kind: meta.and_then(|m| m.kind.as_ref()).map(|t| t.value.clone()),
         order: meta.and_then(|m| m.order.as_ref()).map_or(0, |o| o.0),
@@ -90,20 +113,32 @@ fn check_district_slug(source: &DistrictSource, slug: &str, diags: &mut Vec<Diag
     } else if !source.path.contains('/') && RESERVED.contains(&slug) {
         diags.push(
             Diagnostic::error(folder, format!("district folder name `{slug}` is reserved"))
-                .with_help(format!("these top-level names are used by the site itself: {}", RESERVED.join(", "))),
+                .with_help(format!(
+                    "these top-level names are used by the site itself: {}",
+                    RESERVED.join(", ")
+                )),
         );
     }
 }
 
-fn edition(source: &EditionSource, config: &Config, ids: &mut IdRegistry, diags: &mut Vec<Diagnostic>) -> Edition {
+fn edition(
+    source: &EditionSource,
+    config: &Config,
+    ids: &mut IdRegistry,
+    diags: &mut Vec<Diagnostic>,
+) -> Edition {
     let file = &source.file;
     let mut bodies = Vec::with_capacity(source.bodies.len());
     let mut seen: HashMap<String, std::ops::Range<usize>> = HashMap::new();
     for b in &source.bodies {
         let mut members = Vec::with_capacity(b.members.len());
         for m in &b.members {
-            let Some(member) = member(file, m, config, ids, diags) else { continue };
-            let at = m.id.as_ref().map_or_else(|| m.span.clone(), |t| t.span.clone());
+            let Some(member) = member(file, m, config, ids, diags) else {
+                continue;
+            };
+            let at =
+                m.id.as_ref()
+                    .map_or_else(|| m.span.clone(), |t| t.span.clone());
             if let Some(first) = seen.get(&member.id) {
                 let (line, _) = file.line_col(first.start);
                 diags.push(
@@ -117,15 +152,25 @@ fn edition(source: &EditionSource, config: &Config, ids: &mut IdRegistry, diags:
             members.push(member);
         }
         if b.members.is_empty() {
-            diags.push(Diagnostic::at(file, b.span.clone(), "body has no members").as_warning().with_help(
-                "add [[body.member]] entries below it, or remove the [[body]]",
-            ));
+            diags.push(
+                Diagnostic::at(file, b.span.clone(), "body has no members")
+                    .as_warning()
+                    .with_help("add [[body.member]] entries below it, or remove the [[body]]"),
+            );
         }
-        bodies.push(Body { name: b.name.as_ref().map_or_else(String::new, |t| t.value.clone()), members });
+        bodies.push(Body {
+            name: b
+                .name
+                .as_ref()
+                .map_or_else(String::new, |t| t.value.clone()),
+            members,
+        });
     }
-    if !source.bodies.is_empty() && source.bodies.iter().all(|b| b.members.is_empty()) {
+    if let Some(first) = source.bodies.first()
+        && source.bodies.iter().all(|b| b.members.is_empty())
+    {
         diags.push(
-            Diagnostic::at(file, 0..0, "edition has no members")
+            Diagnostic::at(file, first.span.clone(), "edition has no members")
                 .with_help("an edition is the district's whole roster on that date: list at least one [[body.member]]"),
         );
     }
@@ -152,9 +197,13 @@ fn member(
         Some(t) if is_slug(&t.value) => t.value.clone(),
         Some(t) => {
             diags.push(
-                Diagnostic::at(file, t.span.clone(), format!("id `{}` is not a slug", t.value))
-                    .with_label("expected lowercase a-z, 0-9 and `-`")
-                    .with_help(format!("use e.g. id = \"{}\"", id::derive(&name.value))),
+                Diagnostic::at(
+                    file,
+                    t.span.clone(),
+                    format!("id `{}` is not a slug", t.value),
+                )
+                .with_label("expected lowercase a-z, 0-9 and `-`")
+                .with_help(format!("use e.g. id = \"{}\"", id::derive(&name.value))),
             );
             return None;
         }
@@ -229,20 +278,34 @@ struct Sighting {
 }
 
 impl IdRegistry {
-    fn register(&mut self, file: &FileRef, m: &MemberSource, id: &str, name: &Text, diags: &mut Vec<Diagnostic>) {
+    fn register(
+        &mut self,
+        file: &FileRef,
+        m: &MemberSource,
+        id: &str,
+        name: &Text,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let explicit = m.id.is_some();
         let Some(first) = self.seen.get(id) else {
             let line = file.line_col(name.span.start).0;
             self.seen.insert(
                 id.to_owned(),
-                Sighting { name: name.value.clone(), file: file.path.clone(), line, explicit },
+                Sighting {
+                    name: name.value.clone(),
+                    file: file.path.clone(),
+                    line,
+                    explicit,
+                },
             );
             return;
         };
         if first.name == name.value {
             return;
         }
-        let span = m.id.as_ref().map_or_else(|| name.span.clone(), |t| t.span.clone());
+        let span =
+            m.id.as_ref()
+                .map_or_else(|| name.span.clone(), |t| t.span.clone());
         let place = format!("{}:{}", first.file, first.line);
         if explicit && first.explicit {
             diags.push(
@@ -252,9 +315,18 @@ impl IdRegistry {
             );
         } else {
             diags.push(
-                Diagnostic::at(file, span, format!("`{}` and `{}` ({place}) get the same person id `{id}`", name.value, first.name))
-                    .with_label("id collision")
-                    .with_help(format!("give each of them an explicit `id`, e.g. id = \"{id}-2\"")),
+                Diagnostic::at(
+                    file,
+                    span,
+                    format!(
+                        "`{}` and `{}` ({place}) get the same person id `{id}`",
+                        name.value, first.name
+                    ),
+                )
+                .with_label("id collision")
+                .with_help(format!(
+                    "give each of them an explicit `id`, e.g. id = \"{id}-2\""
+                )),
             );
         }
     }
@@ -269,11 +341,18 @@ fn arrange(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<District> {
     let parents: Vec<Option<usize>> = {
-        let by_path: HashMap<&str, usize> =
-            districts.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect();
+        let by_path: HashMap<&str, usize> = districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.path.as_str(), i))
+            .collect();
         districts
             .iter()
-            .map(|d| d.path.rsplit_once('/').and_then(|(parent, _)| by_path.get(parent).copied()))
+            .map(|d| {
+                d.path
+                    .rsplit_once('/')
+                    .and_then(|(parent, _)| by_path.get(parent).copied())
+            })
             .collect()
     };
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); districts.len()];
@@ -292,7 +371,7 @@ fn arrange(
     }
     for (i, source) in sources.iter().enumerate() {
         if let Some(meta) = &source.meta
-            && source.editions.is_empty()
+            && source.edition_files == 0
             && children[i].is_empty()
         {
             diags.push(
@@ -322,9 +401,14 @@ fn arrange(
     let mut slots: Vec<Option<District>> = districts.into_iter().map(Some).collect();
     let mut out = Vec::with_capacity(order.len());
     for old in &order {
-        let Some(mut d) = slots[*old].take() else { continue };
+        let Some(mut d) = slots[*old].take() else {
+            continue;
+        };
         d.parent = parents[*old].and_then(|p| new_index[p]);
-        d.children = children[*old].iter().filter_map(|c| new_index[*c]).collect();
+        d.children = children[*old]
+            .iter()
+            .filter_map(|c| new_index[*c])
+            .collect();
         out.push(d);
     }
     out
@@ -342,7 +426,12 @@ fn index_people(districts: &[District]) -> BTreeMap<String, Person> {
                         name: m.name.clone(),
                         appearances: Vec::new(),
                     });
-                    person.appearances.push(Appearance { district: di, edition: ei, body: bi, member: mi });
+                    person.appearances.push(Appearance {
+                        district: di,
+                        edition: ei,
+                        body: bi,
+                        member: mi,
+                    });
                     let newest = latest.entry(m.id.clone()).or_insert(e.date);
                     if e.date >= *newest {
                         *newest = e.date;

@@ -44,7 +44,14 @@ pub fn page(file: &FileRef, slug: String, diags: &mut Vec<Diagnostic>) -> Option
         }
     };
     let body = file.text[body_start..].to_owned();
-    let mut page = PageSource { file: file.clone(), slug, title: None, order: None, description: None, body };
+    let mut page = PageSource {
+        file: file.clone(),
+        slug,
+        title: None,
+        order: None,
+        description: None,
+        body,
+    };
     let Some(fm) = fm else {
         if !page.slug.is_empty() {
             diags.push(
@@ -58,13 +65,21 @@ pub fn page(file: &FileRef, slug: String, diags: &mut Vec<Diagnostic>) -> Option
     let (table, errors) = toml::de::DeTable::parse_recoverable(&masked);
     if !errors.is_empty() {
         for err in errors {
-            diags.push(Diagnostic::at(file, err.span().unwrap_or(0..0), format!("invalid TOML in front matter: {}", err.message().trim())));
+            diags.push(Diagnostic::at(
+                file,
+                err.span().unwrap_or(0..0),
+                format!("invalid TOML in front matter: {}", err.message().trim()),
+            ));
         }
         return None;
     }
     let table = table.into_inner();
     let mut r = TableReader::new(file, &table, "front matter", PAGE_KEYS, diags);
-    page.title = if page.slug.is_empty() { r.string("title") } else { r.required_string("title", &(0..3)) };
+    page.title = if page.slug.is_empty() {
+        r.string("title")
+    } else {
+        r.required_string("title", &(0..3))
+    };
     page.order = r.integer("order").map(|(n, _)| n);
     page.description = r.string("description");
     r.finish();
@@ -94,7 +109,10 @@ mod tests {
 
     #[test]
     fn front_matter_with_crlf() {
-        let f = SourceFile::new("content/pages/about.md", "+++\r\ntitle = \"关于\"\r\n+++\r\n# Hi\r\n");
+        let f = SourceFile::new(
+            "content/pages/about.md",
+            "+++\r\ntitle = \"关于\"\r\n+++\r\n# Hi\r\n",
+        );
         let mut diags = Vec::new();
         let p = page(&f, "about".into(), &mut diags).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
@@ -104,7 +122,10 @@ mod tests {
 
     #[test]
     fn errors_in_front_matter_have_file_lines() {
-        let f = SourceFile::new("content/pages/a.md", "+++\ntitle = \"x\"\ntitel = 1\n+++\nbody\n");
+        let f = SourceFile::new(
+            "content/pages/a.md",
+            "+++\ntitle = \"x\"\ntitel = 1\n+++\nbody\n",
+        );
         let mut diags = Vec::new();
         page(&f, "a".into(), &mut diags);
         assert_eq!(diags.len(), 1);

@@ -38,6 +38,8 @@ pub struct DistrictSource {
     pub meta: Option<DistrictMeta>,
     /// Editions sorted by date.
     pub editions: Vec<EditionSource>,
+    /// Edition files found, including unreadable or misnamed ones.
+    pub edition_files: usize,
 }
 
 /// `district.toml`.
@@ -138,7 +140,15 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSource {
                 local.extend(ds);
                 list.extend(e);
             }
-            (DistrictSource { path: d.path.clone(), meta, editions: list }, local)
+            (
+                DistrictSource {
+                    path: d.path.clone(),
+                    meta,
+                    editions: list,
+                    edition_files: d.edition_files,
+                },
+                local,
+            )
         })
         .collect();
 

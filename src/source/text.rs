@@ -21,10 +21,12 @@ pub fn read(path: &Path, rel: &str) -> Result<FileRef, Diagnostic> {
                 meta.len()
             ),
         )
-        .with_help("a roster file is a few kilobytes; split the data or check that this is the right file"));
+        .with_help(
+            "a roster file is a few kilobytes; split the data or check that this is the right file",
+        ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
     decode(bytes, rel)
 }
 

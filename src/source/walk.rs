@@ -33,6 +33,8 @@ pub struct DistrictFiles {
     pub meta: Option<String>,
     /// (file, date from the file name), sorted by date.
     pub editions: Vec<(String, NaiveDate)>,
+    /// Edition files found, including those whose name is not a date.
+    pub edition_files: usize,
 }
 
 /// Relative, `/`-separated form of `path` below `root`.
@@ -87,7 +89,10 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
         let is_dir = entry.file_type().is_dir();
         if parent.is_empty() && name == PAGES_DIR {
             if !is_dir {
-                diags.push(Diagnostic::warning(rel, "`content/pages` should be a folder of .md pages; ignored"));
+                diags.push(Diagnostic::warning(
+                    rel,
+                    "`content/pages` should be a folder of .md pages; ignored",
+                ));
             }
             continue;
         }
@@ -96,7 +101,12 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
             continue;
         }
         if is_dir {
-            districts.entry(below.clone()).or_insert_with(|| DistrictFiles { path: below, ..Default::default() });
+            districts
+                .entry(below.clone())
+                .or_insert_with(|| DistrictFiles {
+                    path: below,
+                    ..Default::default()
+                });
             continue;
         }
         if parent.is_empty() {
@@ -110,7 +120,12 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
             }
             continue;
         }
-        let district = districts.entry(parent.clone()).or_insert_with(|| DistrictFiles { path: parent, ..Default::default() });
+        let district = districts
+            .entry(parent.clone())
+            .or_insert_with(|| DistrictFiles {
+                path: parent,
+                ..Default::default()
+            });
         collect_district_file(district, rel, &name, diags);
     }
     for d in districts.values_mut() {
@@ -126,10 +141,20 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
     tree
 }
 
-fn collect_page(tree: &mut Tree, rel: String, parent: &str, name: &str, is_dir: bool, diags: &mut Vec<Diagnostic>) {
+fn collect_page(
+    tree: &mut Tree,
+    rel: String,
+    parent: &str,
+    name: &str,
+    is_dir: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     if parent != PAGES_DIR || is_dir {
         if !is_dir {
-            diags.push(Diagnostic::warning(rel, "file ignored: pages are content/pages/*.md, not in sub-folders"));
+            diags.push(Diagnostic::warning(
+                rel,
+                "file ignored: pages are content/pages/*.md, not in sub-folders",
+            ));
         }
         return;
     }
@@ -143,7 +168,12 @@ fn collect_page(tree: &mut Tree, rel: String, parent: &str, name: &str, is_dir: 
     }
 }
 
-fn collect_district_file(district: &mut DistrictFiles, rel: String, name: &str, diags: &mut Vec<Diagnostic>) {
+fn collect_district_file(
+    district: &mut DistrictFiles,
+    rel: String,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     if name == DISTRICT_FILE {
         district.meta = Some(rel);
         return;
@@ -155,6 +185,7 @@ fn collect_district_file(district: &mut DistrictFiles, rel: String, name: &str, 
         ));
         return;
     };
+    district.edition_files += 1;
     match parse_date(stem) {
         Some(date) => district.editions.push((rel, date)),
         None => {
@@ -171,16 +202,27 @@ fn collect_district_file(district: &mut DistrictFiles, rel: String, name: &str, 
 }
 
 fn inside(real_root: &Path, path: &Path) -> bool {
-    path.canonicalize().map(|p| p.starts_with(real_root)).unwrap_or(false)
+    path.canonicalize()
+        .map(|p| p.starts_with(real_root))
+        .unwrap_or(false)
 }
 
 fn walk_error(root: &Path, err: &walkdir::Error) -> Diagnostic {
-    let path: PathBuf = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.join(CONTENT_DIR));
+    let path: PathBuf = err
+        .path()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.join(CONTENT_DIR));
     let rel = relative(root, &path);
     if let Some(ancestor) = err.loop_ancestor() {
-        return Diagnostic::error(rel, format!("symlink loop back to {}", relative(root, ancestor)))
-            .with_help("remove the symlink; a district folder cannot contain itself");
+        return Diagnostic::error(
+            rel,
+            format!("symlink loop back to {}", relative(root, ancestor)),
+        )
+        .with_help("remove the symlink; a district folder cannot contain itself");
     }
-    let reason = err.io_error().map(|e| e.to_string()).unwrap_or_else(|| err.to_string());
+    let reason = err
+        .io_error()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| err.to_string());
     Diagnostic::error(rel, format!("cannot read: {reason}"))
 }

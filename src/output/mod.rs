@@ -1,0 +1,120 @@
+//! Where the rendered site goes.
+//!
+//! Renderers hand each file to a [`Sink`]. `build` uses a [`DirSink`] that writes into a fresh
+//! staging folder beside the output folder; only when everything rendered does [`commit`] swap
+//! it in for the old output in one rename. A failed build therefore leaves the previous
+//! output exactly as it was. `serve` and tests use a [`MemorySink`].
+
+mod commit;
+mod paths;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use commit::{MARKER, Staging, check_output_dir, commit};
+pub use paths::is_safe_path;
+
+/// Receives the files of the site; called from many threads at once.
+pub trait Sink: Sync {
+    /// Stores `bytes` at `path` (relative, `/`-separated, checked with [`is_safe_path`]).
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
+}
+
+fn unsafe_path(path: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("refusing to write outside the output folder: {path:?}"),
+    )
+}
+
+/// Keeps the site in memory.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        if !is_safe_path(path) {
+            return Err(unsafe_path(path));
+        }
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if files.insert(path.to_owned(), bytes).is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("two outputs write {path}"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Writes each file into a folder as it comes.
+pub struct DirSink {
+    dir: PathBuf,
+    written: Mutex<BTreeMap<String, ()>>,
+}
+
+impl DirSink {
+    pub fn new(dir: &Path) -> Self {
+        DirSink {
+            dir: dir.to_path_buf(),
+            written: Mutex::default(),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.written.lock().map(|w| w.len()).unwrap_or(0)
+    }
+}
+
+impl Sink for DirSink {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        if !is_safe_path(path) {
+            return Err(unsafe_path(path));
+        }
+        {
+            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            if written.insert(path.to_owned(), ()).is_some() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("two outputs write {path}"),
+                ));
+            }
+        }
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, bytes)
+    }
+}
+
+/// Discards everything: `roster check` renders the whole site to find template errors.
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn put(&self, path: &str, _bytes: Vec<u8>) -> io::Result<()> {
+        if is_safe_path(path) {
+            Ok(())
+        } else {
+            Err(unsafe_path(path))
+        }
+    }
+}

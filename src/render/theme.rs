@@ -1,0 +1,265 @@
+//! The theme: Tera templates, interface labels and static files.
+//!
+//! The built-in theme `themes/default/` is embedded in the binary. A site's
+//! `themes/<theme>/templates/*.html` are loaded over it, so a template of the same name wins
+//! (as in Zola); `themes/<theme>/labels.toml` replaces labels key by key and
+//! `themes/<theme>/static/` files replace or add to the built-in ones.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, SourceFile};
+use crate::source::walk::relative;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The built-in templates.
+pub const TEMPLATES: &[(&str, &str)] = embed!(
+    "base.html",
+    "macros.html",
+    "home.html",
+    "district.html",
+    "edition.html",
+    "person.html",
+    "page.html",
+    "404.html",
+);
+
+macro_rules! embed_static {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../../themes/default/static/", $name)))),*]
+    };
+}
+
+/// The built-in static files, copied to the output root.
+pub const STATIC: &[(&str, &[u8])] = embed_static!("assets/style.css");
+
+const LABELS: &str = include_str!("../../themes/default/labels.toml");
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Labels for the site's language.
+    pub labels: BTreeMap<String, String>,
+    /// Output path → bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Loads the built-in theme and the site's theme over it.
+pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Theme> {
+    let dir = root.join("themes").join(&config.theme);
+    if config.theme != "default" && !dir.is_dir() {
+        diags.push(
+            Diagnostic::error("roster.toml", format!("theme `{}` not found: no folder themes/{}/", config.theme, config.theme))
+                .with_help("create the folder with templates/ that override the built-in ones, or set theme = \"default\""),
+        );
+        return None;
+    }
+    let mut templates: BTreeMap<String, (String, String)> = TEMPLATES
+        .iter()
+        .map(|(name, text)| {
+            (
+                (*name).to_owned(),
+                (
+                    format!("themes/default/templates/{name} (built in)"),
+                    (*text).to_owned(),
+                ),
+            )
+        })
+        .collect();
+    let mut static_files: BTreeMap<String, Vec<u8>> = STATIC
+        .iter()
+        .map(|(p, b)| ((*p).to_owned(), b.to_vec()))
+        .collect();
+    let mut labels = default_labels(&config.language);
+    if dir.is_dir() {
+        for (rel, name, bytes) in read_dir_files(root, &dir.join("templates"), diags) {
+            if !name.ends_with(".html") {
+                continue;
+            }
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    templates.insert(name, (rel, text));
+                }
+                Err(err) => diags.push(
+                    crate::source::text::decode(err.into_bytes(), &rel)
+                        .err()
+                        .unwrap_or_else(|| Diagnostic::error(rel, "invalid UTF-8")),
+                ),
+            }
+        }
+        for (_, name, bytes) in read_dir_files(root, &dir.join("static"), diags) {
+            static_files.insert(name, bytes);
+        }
+        let labels_file = dir.join("labels.toml");
+        if labels_file.is_file() {
+            override_labels(root, &labels_file, &config.language, &mut labels, diags);
+        }
+    }
+    let site_static = root.join("static");
+    if site_static.is_dir() {
+        for (_, name, bytes) in read_dir_files(root, &site_static, diags) {
+            static_files.insert(name, bytes);
+        }
+    }
+    let tera = compile(&templates, diags)?;
+    Some(Theme {
+        tera,
+        labels,
+        static_files,
+    })
+}
+
+fn compile(
+    templates: &BTreeMap<String, (String, String)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    let list: Vec<(&str, &str)> = templates
+        .iter()
+        .map(|(n, (_, t))| (n.as_str(), t.as_str()))
+        .collect();
+    if let Err(err) = tera.add_raw_templates(list) {
+        let message = error_chain(&err);
+        let path = templates
+            .iter()
+            .find(|(name, _)| message.contains(name.as_str()))
+            .map_or_else(|| "themes/".to_owned(), |(_, (rel, _))| rel.clone());
+        diags.push(Diagnostic::error(
+            path,
+            format!("template error: {message}"),
+        ));
+        return None;
+    }
+    Some(tera)
+}
+
+/// Escapes text for HTML element content and quoted attribute values. (Tera's default also
+/// escapes `/`, which only makes URLs unreadable.)
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera's error and all its causes, on one line.
+pub fn error_chain(err: &tera::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ").replace('\n', " ")
+}
+
+fn default_labels(language: &str) -> BTreeMap<String, String> {
+    let all: BTreeMap<String, BTreeMap<String, String>> =
+        toml::from_str(LABELS).expect("built-in labels.toml is valid");
+    all.get(language)
+        .or_else(|| all.get("zh-CN"))
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn override_labels(
+    root: &Path,
+    path: &Path,
+    language: &str,
+    labels: &mut BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let rel = relative(root, path);
+    let file = match crate::source::text::read(path, &rel) {
+        Ok(f) => f,
+        Err(d) => return diags.push(d),
+    };
+    match toml::from_str::<BTreeMap<String, BTreeMap<String, String>>>(&file.text) {
+        Ok(all) => {
+            if let Some(own) = all.get(language) {
+                labels.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        Err(err) => diags.push(
+            Diagnostic::at(
+                &SourceFile::new(rel, file.text.clone()),
+                err.span().unwrap_or(0..0),
+                format!("invalid labels file: {}", err.message()),
+            )
+            .with_help("labels.toml holds one table per language, e.g. [zh-CN] home = \"首页\""),
+        ),
+    }
+}
+
+/// Every file below `dir` as (path relative to the root, path relative to `dir`, bytes).
+fn read_dir_files(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String, Vec<u8>)> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return files;
+    }
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for entry in WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let rel = err
+                    .path()
+                    .map_or_else(|| relative(root, dir), |p| relative(root, p));
+                diags.push(Diagnostic::error(rel, format!("cannot read: {err}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        if !entry
+            .path()
+            .canonicalize()
+            .is_ok_and(|p| p.starts_with(&real_root))
+        {
+            diags.push(Diagnostic::error(
+                rel,
+                "symlink leads outside the site folder",
+            ));
+            continue;
+        }
+        let name = relative(dir, entry.path());
+        if !crate::output::is_safe_path(&name) {
+            diags.push(Diagnostic::error(rel, "file name cannot be published"));
+            continue;
+        }
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => files.push((rel, name, bytes)),
+            Err(e) => diags.push(Diagnostic::error(rel, format!("cannot read file: {e}"))),
+        }
+    }
+    files
+}

@@ -1,0 +1,196 @@
+//! What templates see: plain serialisable records built once from the (redacted) roster.
+//! Markdown is rendered here, once per member, and shared by every page that shows it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{links, markdown};
+use crate::model::{Edition, Field, FieldSet, Member, Phone, Roster};
+
+/// Which optional parts of the site exist, for the navigation.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Features {
+    pub search: bool,
+    pub changes: bool,
+    pub print: bool,
+    pub data: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: Option<String>,
+    pub base_url: String,
+    /// Date of the newest edition.
+    pub latest: Option<String>,
+    pub pages: Vec<Link>,
+    pub features: Features,
+}
+
+impl SiteView {
+    pub fn new(roster: &Roster, features: Features) -> Self {
+        let c = &roster.config;
+        SiteView {
+            title: c.title.clone(),
+            description: c.description.clone(),
+            base_url: c.base_url.clone(),
+            latest: roster.latest_date().map(|d| d.to_string()),
+            pages: roster
+                .pages
+                .iter()
+                .map(|p| Link {
+                    name: p.title.clone().unwrap_or_else(|| p.slug.clone()),
+                    url: links::page(&p.slug),
+                })
+                .collect(),
+            features,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PhoneView {
+    pub e164: String,
+    pub national: String,
+}
+
+impl From<&Phone> for PhoneView {
+    fn from(p: &Phone) -> Self {
+        PhoneView {
+            e164: p.e164.clone(),
+            national: p.national.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberView {
+    pub id: String,
+    pub name: String,
+    pub post: String,
+    /// HTML.
+    pub duties: Option<String>,
+    pub office_phone: Option<PhoneView>,
+    pub mobile: Option<PhoneView>,
+    pub office: Option<String>,
+    pub hours: Option<String>,
+    pub verified: Option<String>,
+    /// Link to the person page, from the root.
+    pub url: String,
+}
+
+impl MemberView {
+    pub fn new(m: &Member) -> Self {
+        MemberView {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            post: m.post.clone(),
+            duties: m.duties.as_deref().map(markdown::inline),
+            office_phone: m.office_phone.as_ref().map(PhoneView::from),
+            mobile: m.mobile.as_ref().map(PhoneView::from),
+            office: m.office.clone(),
+            hours: m.hours.clone(),
+            verified: m.verified.map(|d| d.to_string()),
+            url: links::person(&m.id),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct BodyView<'a> {
+    pub name: &'a str,
+    pub members: &'a [MemberView],
+}
+
+#[derive(Debug, Serialize)]
+pub struct EditionView<'a> {
+    pub date: String,
+    /// The date the next edition replaced it.
+    pub until: Option<String>,
+    pub reason: Option<&'a str>,
+    pub source: Option<&'a str>,
+    /// HTML.
+    pub note: Option<String>,
+    pub last_verified: Option<String>,
+    pub bodies: Vec<BodyView<'a>>,
+    pub url: String,
+}
+
+impl<'a> EditionView<'a> {
+    pub fn new(
+        path: &str,
+        e: &'a Edition,
+        next: Option<NaiveDate>,
+        members: &'a [Vec<MemberView>],
+    ) -> Self {
+        EditionView {
+            date: e.date.to_string(),
+            until: next.map(|d| d.to_string()),
+            reason: e.reason.as_deref(),
+            source: e.source.as_deref(),
+            note: e.note.as_deref().map(markdown::block),
+            last_verified: e.last_verified().map(|d| d.to_string()),
+            bodies: e
+                .bodies
+                .iter()
+                .zip(members)
+                .map(|(b, m)| BodyView {
+                    name: &b.name,
+                    members: m,
+                })
+                .collect(),
+            url: links::edition(path, e.date),
+        }
+    }
+}
+
+/// Which optional columns a roster table has: allowed by the policy and filled for someone.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Columns {
+    pub duties: bool,
+    pub office_phone: bool,
+    pub mobile: bool,
+    pub office: bool,
+    pub hours: bool,
+}
+
+impl Columns {
+    pub fn for_edition(e: &Edition, allowed: FieldSet) -> Self {
+        let has = |f: Field| allowed.contains(f) && e.members().any(|(_, m)| m.get(f).is_some());
+        Columns {
+            duties: has(Field::Duties),
+            office_phone: has(Field::OfficePhone),
+            mobile: has(Field::Mobile),
+            office: has(Field::Office),
+            hours: has(Field::Hours),
+        }
+    }
+}
+
+/// Member views of every edition: `[district][edition][body][member]`.
+pub type MemberViews = Vec<Vec<Vec<Vec<MemberView>>>>;
+
+pub fn member_views(roster: &Roster) -> MemberViews {
+    use rayon::prelude::*;
+    roster
+        .districts
+        .par_iter()
+        .map(|d| {
+            d.editions
+                .iter()
+                .map(|e| {
+                    e.bodies
+                        .iter()
+                        .map(|b| b.members.iter().map(MemberView::new).collect())
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,6 @@
+//! The integration tests: one binary (as in ripgrep) that runs `roster` on fixture sites.
+
+mod support;
+
+mod build;
+mod check;
