@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod history;
 pub mod model;
 pub mod output;
 pub mod render;

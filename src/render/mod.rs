@@ -4,6 +4,8 @@
 //! [`publish`]); templates are compiled once ([`theme`]); pages are rendered in parallel and
 //! handed to an [`output::Sink`](crate::output::Sink).
 
+pub mod changes;
+pub mod feed;
 pub mod links;
 pub mod markdown;
 pub mod publish;
@@ -11,13 +13,14 @@ pub mod theme;
 pub mod view;
 pub mod web;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Channel;
 use crate::diag::Diagnostic;
+use crate::history::{Change, History};
 use crate::model::{FieldSet, Roster};
 use crate::output::Sink;
 use theme::Theme;
@@ -32,6 +35,10 @@ pub struct Ctx<'a> {
     pub members: MemberViews,
     /// Fields the web policy allows.
     pub allowed: FieldSet,
+    /// The change log as the web may show it.
+    pub history: &'a History,
+    /// Person id → (district, edition, change).
+    pub person_changes: HashMap<&'a str, Vec<(usize, usize, &'a Change)>>,
 }
 
 impl Ctx<'_> {
@@ -100,8 +107,14 @@ pub fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic
 /// Renders the whole site into `sink`; returns the errors (empty on success).
 pub fn site(roster: &Roster, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> {
     let web = publish::redact(roster, Channel::Web);
-    let features = Features::default();
+    let history = History::compute(roster).redacted(roster.config.publish.web);
+    let features = Features {
+        changes: true,
+        ..Features::default()
+    };
     let ctx = Ctx {
+        history: &history,
+        person_changes: changes::by_person(&history),
         site: SiteView::new(&web, features),
         members: view::member_views(&web),
         allowed: roster.config.publish.web,
@@ -114,6 +127,8 @@ pub fn site(roster: &Roster, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> 
         .filter_map(|(path, bytes)| put(sink, path, bytes.clone()).err())
         .collect();
     errors.extend(web::render(&ctx, sink));
+    errors.extend(changes::render(&ctx, sink));
+    errors.extend(feed::render(&ctx, sink).err());
     collapse_repeats(errors)
 }
 

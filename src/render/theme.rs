@@ -31,6 +31,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "person.html",
     "page.html",
     "404.html",
+    "changes.html",
+    "site_changes.html",
 );
 
 macro_rules! embed_static {
@@ -171,7 +173,8 @@ pub fn error_chain(err: &tera::Error) -> String {
     parts.join(": ").replace('\n', " ")
 }
 
-fn default_labels(language: &str) -> BTreeMap<String, String> {
+/// The built-in labels for `language` (zh-CN when unknown).
+pub fn default_labels(language: &str) -> BTreeMap<String, String> {
     let all: BTreeMap<String, BTreeMap<String, String>> =
         toml::from_str(LABELS).expect("built-in labels.toml is valid");
     all.get(language)

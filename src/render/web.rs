@@ -94,7 +94,7 @@ fn home(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
 }
 
 /// Breadcrumbs from the top district down to `index`.
-fn crumbs(r: &Roster, index: usize) -> Vec<Link> {
+pub fn crumbs(r: &Roster, index: usize) -> Vec<Link> {
     r.ancestors(index)
         .into_iter()
         .map(|i| Link {
@@ -111,6 +111,8 @@ struct DistrictView {
     intro: Option<String>,
     url: String,
     changes_url: Option<String>,
+    /// Date of the last edition that changed something.
+    last_change: Option<String>,
     vcard_url: Option<String>,
 }
 
@@ -123,6 +125,10 @@ fn district_view(ctx: &Ctx<'_>, i: usize) -> DistrictView {
         intro: d.intro.as_deref().map(markdown::block),
         url: links::district(&d.path),
         changes_url: has_editions.then(|| links::changes(&d.path)),
+        last_change: ctx
+            .history
+            .last_change(ctx.roster, i)
+            .map(|d| d.to_string()),
         vcard_url: (has_editions && ctx.site.features.data)
             .then(|| format!("{}/contacts.vcf", d.path)),
     }
@@ -292,6 +298,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
         crumbs: Vec<Link>,
         current: Vec<Current<'a>>,
         history: Vec<HistoryRow<'a>>,
+        changes: Vec<super::changes::PersonChange>,
         vcard_url: Option<String>,
     }
     #[derive(Serialize)]
@@ -349,6 +356,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
             .then(|| format!("people/{}/contact.vcf", p.id)),
         current,
         history,
+        changes: super::changes::person_changes(ctx, &p.id),
     };
     ctx.page("person.html", &out, &page, sink)
 }

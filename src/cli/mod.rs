@@ -3,6 +3,8 @@
 //! Exit status: 0 on success, 1 when the input has errors or a command fails, 2 for wrong
 //! usage (clap's convention).
 
+mod diff;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,6 +48,25 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Show what changed between two editions of a district (default: the latest two).
+    Diff {
+        /// The district's path below content/, e.g. shili/dongpo.
+        district: String,
+        /// The earlier edition's date (default: the one before TO).
+        #[arg(value_parser = parse_date)]
+        from: Option<NaiveDate>,
+        /// The later edition's date (default: the latest).
+        #[arg(value_parser = parse_date)]
+        to: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Text)]
+        format: diff::DiffFormat,
+        /// Show the values of private fields too.
+        #[arg(long)]
+        show_private: bool,
+        /// Use the roster as it stood on this date.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -85,6 +106,23 @@ pub fn main() -> ExitCode {
                 ..Default::default()
             };
             check(root, &opts, common.format)
+        }
+        Command::Diff {
+            district,
+            from,
+            to,
+            format,
+            show_private,
+            as_of,
+        } => {
+            let args = diff::DiffArgs {
+                district: &district,
+                from,
+                to,
+                format,
+                show_private,
+            };
+            diff::run(root, &args, as_of)
         }
     }
 }

@@ -1,0 +1,309 @@
+//! History: what changed between consecutive editions of each district.
+//!
+//! [`diff`] is a pure function of two editions that compares them person by person (by id):
+//! joined, left, post changed (also across bodies), duties changed, contact changed. Display
+//! order is not compared. [`History::compute`] applies it to every district and then links a
+//! person who left one district and joined another within the transfer window as a transfer.
+//! Changes are computed on the full data; [`History::redacted`] then removes what a publish
+//! channel may not show (a private number that changed stays "changed", without values).
+
+mod transfer;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{Edition, Field, FieldSet, FieldValue, Member, Roster};
+
+/// One person's change between two editions of a district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub person: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    /// 新任: in the new edition, not in the old. `from` is set for a transfer.
+    Joined {
+        body: String,
+        post: String,
+        from: Option<Place>,
+    },
+    /// 离任: in the old edition, not in the new. `to` is set for a transfer.
+    Left {
+        body: String,
+        post: String,
+        to: Option<Place>,
+    },
+    /// 职务调整: post or body changed.
+    Post {
+        from_body: String,
+        from_post: String,
+        to_body: String,
+        to_post: String,
+    },
+    /// 分工调整.
+    Duties(FieldChange),
+    /// 联系方式变更: mobile, office phone, office, hours.
+    Contact { fields: Vec<FieldChange> },
+}
+
+impl Kind {
+    /// Order of the groups on a change-log page: transfers, joined, left, post, duties, contact.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Kind::Joined { from: Some(_), .. } | Kind::Left { to: Some(_), .. } => 0,
+            Kind::Joined { .. } => 1,
+            Kind::Left { .. } => 2,
+            Kind::Post { .. } => 3,
+            Kind::Duties(_) => 4,
+            Kind::Contact { .. } => 5,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Joined { from: Some(_), .. } | Kind::Left { to: Some(_), .. } => "transferred",
+            Kind::Joined { .. } => "joined",
+            Kind::Left { .. } => "left",
+            Kind::Post { .. } => "post",
+            Kind::Duties(_) => "duties",
+            Kind::Contact { .. } => "contact",
+        }
+    }
+}
+
+/// The other end of a transfer: a district edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Place {
+    pub district: usize,
+    pub date: NaiveDate,
+}
+
+/// A field's old and new value, as shown (phones in national format).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: Field,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The field is private in the old or the new edition: publish "changed" without values.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub private: bool,
+}
+
+impl FieldChange {
+    /// Redacted: "changed" is all that may be said (a real change never has two empty sides).
+    pub fn hidden(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
+}
+
+/// Compares two editions of one district, person by person. Transfers are not known here.
+pub fn diff(old: &Edition, new: &Edition) -> Vec<Change> {
+    let old_index: HashMap<&str, (&str, &Member)> = old
+        .members()
+        .map(|(b, m)| (m.id.as_str(), (b.name.as_str(), m)))
+        .collect();
+    let new_ids: HashMap<&str, ()> = new.members().map(|(_, m)| (m.id.as_str(), ())).collect();
+    let mut out = Vec::new();
+    for (body, m) in new.members() {
+        match old_index.get(m.id.as_str()) {
+            None => out.push(change(
+                m,
+                Kind::Joined {
+                    body: body.name.clone(),
+                    post: m.post.clone(),
+                    from: None,
+                },
+            )),
+            Some((old_body, o)) => {
+                if *old_body != body.name || o.post != m.post {
+                    out.push(change(
+                        m,
+                        Kind::Post {
+                            from_body: (*old_body).to_owned(),
+                            from_post: o.post.clone(),
+                            to_body: body.name.clone(),
+                            to_post: m.post.clone(),
+                        },
+                    ));
+                }
+                if let Some(fc) = field_change(o, m, Field::Duties) {
+                    out.push(change(m, Kind::Duties(fc)));
+                }
+                let fields: Vec<FieldChange> = [
+                    Field::Mobile,
+                    Field::OfficePhone,
+                    Field::Office,
+                    Field::Hours,
+                ]
+                .into_iter()
+                .filter_map(|f| field_change(o, m, f))
+                .collect();
+                if !fields.is_empty() {
+                    out.push(change(m, Kind::Contact { fields }));
+                }
+            }
+        }
+    }
+    for (body, o) in old.members() {
+        if !new_ids.contains_key(o.id.as_str()) {
+            out.push(change(
+                o,
+                Kind::Left {
+                    body: body.name.clone(),
+                    post: o.post.clone(),
+                    to: None,
+                },
+            ));
+        }
+    }
+    // Stable: within a group, new-edition order (old-edition order for those who left).
+    out.sort_by_key(|c| c.kind.rank());
+    out
+}
+
+fn change(m: &Member, kind: Kind) -> Change {
+    Change {
+        person: m.id.clone(),
+        name: m.name.clone(),
+        kind,
+    }
+}
+
+fn shown(v: Option<FieldValue<'_>>) -> Option<String> {
+    v.map(|v| match v {
+        FieldValue::Text(t) => t.to_owned(),
+        FieldValue::Phone(p) => p.national.clone(),
+    })
+}
+
+fn field_change(old: &Member, new: &Member, field: Field) -> Option<FieldChange> {
+    let (a, b) = (old.get(field), new.get(field));
+    let same = match (a, b) {
+        (Some(FieldValue::Phone(x)), Some(FieldValue::Phone(y))) => x.e164 == y.e164,
+        _ => a == b,
+    };
+    (!same).then(|| FieldChange {
+        field,
+        from: shown(a),
+        to: shown(b),
+        private: old.private.contains(field) || new.private.contains(field),
+    })
+}
+
+/// The changes of every edition of every district: `changes[district][edition]` compares the
+/// edition with the one before it (empty for a district's first edition, its initial
+/// publication).
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub changes: Vec<Vec<Vec<Change>>>,
+}
+
+impl History {
+    pub fn compute(roster: &Roster) -> History {
+        use rayon::prelude::*;
+        let mut changes: Vec<Vec<Vec<Change>>> = roster
+            .districts
+            .par_iter()
+            .map(|d| {
+                (0..d.editions.len())
+                    .map(|e| {
+                        if e == 0 {
+                            Vec::new()
+                        } else {
+                            diff(&d.editions[e - 1], &d.editions[e])
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        transfer::link(roster, &mut changes);
+        for edition in changes.iter_mut().flatten() {
+            edition.sort_by_key(|c| c.kind.rank());
+        }
+        History { changes }
+    }
+
+    /// A copy holding only what a channel that allows `allowed` may show.
+    pub fn redacted(&self, allowed: FieldSet) -> History {
+        let changes = self
+            .changes
+            .iter()
+            .map(|d| {
+                d.iter()
+                    .map(|e| e.iter().filter_map(|c| redact(c, allowed)).collect())
+                    .collect()
+            })
+            .collect();
+        History { changes }
+    }
+
+    /// The date of the district's last edition that changed something, if any.
+    pub fn last_change(&self, roster: &Roster, district: usize) -> Option<NaiveDate> {
+        let d = &roster.districts[district];
+        self.changes[district]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, c)| !c.is_empty())
+            .map(|(e, _)| d.editions[e].date)
+    }
+}
+
+fn redact_field(fc: &FieldChange, allowed: FieldSet) -> Option<FieldChange> {
+    if !allowed.contains(fc.field) {
+        return None;
+    }
+    if fc.private {
+        return Some(FieldChange {
+            field: fc.field,
+            from: None,
+            to: None,
+            private: true,
+        });
+    }
+    Some(fc.clone())
+}
+
+fn redact(c: &Change, allowed: FieldSet) -> Option<Change> {
+    let kind = match &c.kind {
+        Kind::Duties(fc) => Kind::Duties(redact_field(fc, allowed)?),
+        Kind::Contact { fields } => {
+            let fields: Vec<FieldChange> = fields
+                .iter()
+                .filter_map(|f| redact_field(f, allowed))
+                .collect();
+            if fields.is_empty() {
+                return None;
+            }
+            Kind::Contact { fields }
+        }
+        other => other.clone(),
+    };
+    Some(Change { kind, ..c.clone() })
+}
+
+/// The changes between editions `from` and `to` (indices) of district `d`: the computed log
+/// when they are consecutive (with transfers), else a direct comparison.
+pub fn between(
+    roster: &Roster,
+    history: &History,
+    d: usize,
+    from: usize,
+    to: usize,
+) -> Vec<Change> {
+    if to == from + 1 {
+        return history.changes[d][to].clone();
+    }
+    let editions = &roster.districts[d].editions;
+    diff(&editions[from], &editions[to])
+}
+
+#[cfg(test)]
+mod tests;

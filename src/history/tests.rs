@@ -1,0 +1,419 @@
+use chrono::NaiveDate;
+
+use super::*;
+use crate::model::{Body, Phone};
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn phone(s: &str) -> Option<Phone> {
+    Some(Phone::parse(s, phonenumber::country::Id::CN).unwrap())
+}
+
+fn m(id: &str, post: &str) -> Member {
+    Member {
+        id: id.into(),
+        name: id.to_uppercase(),
+        post: post.into(),
+        duties: None,
+        mobile: None,
+        office_phone: None,
+        office: None,
+        hours: None,
+        verified: None,
+        private: FieldSet::EMPTY,
+    }
+}
+
+fn ed(bodies: &[(&str, Vec<Member>)]) -> Edition {
+    Edition {
+        date: date("2022-01-01"),
+        reason: None,
+        source: None,
+        note: None,
+        bodies: bodies
+            .iter()
+            .map(|(n, ms)| Body {
+                name: (*n).into(),
+                members: ms.clone(),
+            })
+            .collect(),
+        file: String::new(),
+    }
+}
+
+/// One line per change, for table-driven assertions.
+fn describe(c: &Change) -> String {
+    let f = |fc: &FieldChange| {
+        let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".into());
+        let p = if fc.private { " (private)" } else { "" };
+        format!("{} {} -> {}{p}", fc.field, v(&fc.from), v(&fc.to))
+    };
+    match &c.kind {
+        Kind::Joined { body, post, .. } => format!("joined {} {body}/{post}", c.person),
+        Kind::Left { body, post, .. } => format!("left {} {body}/{post}", c.person),
+        Kind::Post {
+            from_body,
+            from_post,
+            to_body,
+            to_post,
+        } => {
+            format!(
+                "post {} {from_body}/{from_post} -> {to_body}/{to_post}",
+                c.person
+            )
+        }
+        Kind::Duties(fc) => format!("duties {}: {}", c.person, f(fc)),
+        Kind::Contact { fields } => {
+            format!(
+                "contact {}: {}",
+                c.person,
+                fields.iter().map(f).collect::<Vec<_>>().join("; ")
+            )
+        }
+    }
+}
+
+#[test]
+fn diff_table() {
+    let with = |mut mem: Member, edit: &dyn Fn(&mut Member)| {
+        edit(&mut mem);
+        mem
+    };
+    let a = m("a", "书记");
+    let b = m("b", "区长");
+    let cases: Vec<(&str, Edition, Edition, Vec<&str>)> = vec![
+        (
+            "identical",
+            ed(&[("委", vec![a.clone(), b.clone()])]),
+            ed(&[("委", vec![a.clone(), b.clone()])]),
+            vec![],
+        ),
+        (
+            "reordering only",
+            ed(&[("委", vec![a.clone(), b.clone()])]),
+            ed(&[("委", vec![b.clone(), a.clone()])]),
+            vec![],
+        ),
+        (
+            "joined",
+            ed(&[("委", vec![a.clone()])]),
+            ed(&[("委", vec![a.clone(), b.clone()])]),
+            vec!["joined b 委/区长"],
+        ),
+        (
+            "left",
+            ed(&[("委", vec![a.clone(), b.clone()])]),
+            ed(&[("委", vec![a.clone()])]),
+            vec!["left b 委/区长"],
+        ),
+        (
+            "post changed",
+            ed(&[("委", vec![a.clone()])]),
+            ed(&[("委", vec![m("a", "副书记")])]),
+            vec!["post a 委/书记 -> 委/副书记"],
+        ),
+        (
+            "moved between bodies",
+            ed(&[("委", vec![a.clone()]), ("府", vec![b.clone()])]),
+            ed(&[("委", vec![]), ("府", vec![b.clone(), a.clone()])]),
+            vec!["post a 委/书记 -> 府/书记"],
+        ),
+        (
+            "duties changed",
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| x.duties = Some("教育".into()))],
+            )]),
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| x.duties = Some("教育、卫生".into()))],
+            )]),
+            vec!["duties a: duties 教育 -> 教育、卫生"],
+        ),
+        (
+            "duties added",
+            ed(&[("委", vec![a.clone()])]),
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| x.duties = Some("教育".into()))],
+            )]),
+            vec!["duties a: duties - -> 教育"],
+        ),
+        (
+            "mobile changed",
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| x.mobile = phone("139 0000 0001"))],
+            )]),
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| x.mobile = phone("139 0000 0002"))],
+            )]),
+            vec!["contact a: mobile 139 0000 0001 -> 139 0000 0002"],
+        ),
+        (
+            "same number written differently",
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| x.mobile = phone("13900000001"))],
+            )]),
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| x.mobile = phone("+86 139 0000 0001"))],
+            )]),
+            vec![],
+        ),
+        (
+            "office phone, office and hours",
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| {
+                    x.office_phone = phone("028-3812 0001");
+                    x.office = Some("101".into());
+                    x.hours = Some("24 小时".into());
+                })],
+            )]),
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| {
+                    x.office_phone = phone("028-3812 0009");
+                    x.office = Some("102".into());
+                })],
+            )]),
+            vec![
+                "contact a: office_phone 028 3812 0001 -> 028 3812 0009; office 101 -> 102; hours 24 小时 -> -",
+            ],
+        ),
+        (
+            "several changes at once",
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| {
+                    x.duties = Some("教育".into());
+                    x.mobile = phone("139 0000 0001");
+                })],
+            )]),
+            ed(&[(
+                "府",
+                vec![with(m("a", "区长"), &|x| {
+                    x.duties = Some("全面".into());
+                    x.mobile = phone("139 0000 0003");
+                })],
+            )]),
+            vec![
+                "post a 委/书记 -> 府/区长",
+                "duties a: duties 教育 -> 全面",
+                "contact a: mobile 139 0000 0001 -> 139 0000 0003",
+            ],
+        ),
+        (
+            "private number changed",
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| {
+                    x.mobile = phone("139 0000 0001");
+                    x.private.insert(Field::Mobile);
+                })],
+            )]),
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| {
+                    x.mobile = phone("139 0000 0002");
+                    x.private.insert(Field::Mobile);
+                })],
+            )]),
+            vec!["contact a: mobile 139 0000 0001 -> 139 0000 0002 (private)"],
+        ),
+        (
+            "joined and left in one edition",
+            ed(&[("委", vec![a.clone()])]),
+            ed(&[("委", vec![b.clone()])]),
+            vec!["joined b 委/区长", "left a 委/书记"],
+        ),
+        (
+            "verified date alone is no change",
+            ed(&[("委", vec![a.clone()])]),
+            ed(&[(
+                "委",
+                vec![with(a.clone(), &|x| x.verified = Some(date("2022-01-01")))],
+            )]),
+            vec![],
+        ),
+    ];
+    for (name, old, new, want) in cases {
+        let got: Vec<String> = diff(&old, &new).iter().map(describe).collect();
+        assert_eq!(got, want, "case: {name}");
+    }
+}
+
+#[test]
+fn diff_with_itself_is_empty() {
+    let e = ed(&[
+        ("委", vec![m("a", "书记"), m("b", "区长")]),
+        ("府", vec![m("c", "副区长")]),
+    ]);
+    assert!(diff(&e, &e).is_empty());
+}
+
+#[test]
+fn redaction_keeps_changed_without_values_and_drops_unpublished_fields() {
+    let mut a = m("a", "书记");
+    a.mobile = phone("139 0000 0001");
+    a.office = Some("101".into());
+    a.private.insert(Field::Mobile);
+    let mut b = a.clone();
+    b.mobile = phone("139 0000 0002");
+    b.office = Some("102".into());
+    let changes = vec![vec![
+        vec![],
+        diff(&ed(&[("委", vec![a])]), &ed(&[("委", vec![b])])),
+    ]];
+    let history = History { changes };
+    let web: FieldSet = [Field::Name, Field::Post, Field::Mobile]
+        .into_iter()
+        .collect();
+    let shown: Vec<String> = history.redacted(web).changes[0][1]
+        .iter()
+        .map(describe)
+        .collect();
+    assert_eq!(shown, vec!["contact a: mobile - -> - (private)"]);
+    let nothing: FieldSet = [Field::Name, Field::Post].into_iter().collect();
+    assert!(history.redacted(nothing).changes[0][1].is_empty());
+}
+
+#[test]
+fn first_edition_is_initial_publication_and_transfers_link_both_ends() {
+    let r = crate::testutil::roster(&[
+        ("a", "2020-01-01", &[("x", "X", "书记"), ("y", "Y", "区长")]),
+        ("a", "2022-01-01", &[("y", "Y", "区长")]),
+        ("b", "2020-01-01", &[("z", "Z", "书记")]),
+        (
+            "b",
+            "2022-01-01",
+            &[("z", "Z", "书记"), ("x", "X", "区委副书记")],
+        ),
+    ]);
+    let h = History::compute(&r);
+    let a = r.district_by_path("a").unwrap();
+    let b = r.district_by_path("b").unwrap();
+    assert!(h.changes[a][0].is_empty() && h.changes[b][0].is_empty());
+    assert_eq!(h.changes[a][1].len(), 1);
+    assert_eq!(
+        h.changes[a][1][0].kind,
+        Kind::Left {
+            body: "班子".into(),
+            post: "书记".into(),
+            to: Some(Place {
+                district: b,
+                date: date("2022-01-01")
+            })
+        }
+    );
+    assert_eq!(
+        h.changes[b][1][0].kind,
+        Kind::Joined {
+            body: "班子".into(),
+            post: "区委副书记".into(),
+            from: Some(Place {
+                district: a,
+                date: date("2022-01-01")
+            })
+        }
+    );
+    assert_eq!(h.changes[b][1][0].kind.name(), "transferred");
+    assert_eq!(h.last_change(&r, a), Some(date("2022-01-01")));
+}
+
+#[test]
+fn transfer_window() {
+    let files = [
+        (
+            "roster.toml",
+            "title = \"t\"\nbase_url = \"https://e.org/\"\n[history]\ntransfer_window_days = 10\n",
+        ),
+        ("content/a/district.toml", "name = \"A\"\n"),
+        ("content/b/district.toml", "name = \"B\"\n"),
+        (
+            "content/a/2020-01-01.toml",
+            "[[body]]\nname = \"班子\"\n[[body.member]]\nid = \"x\"\nname = \"X\"\npost = \"书记\"\n[[body.member]]\nid = \"q\"\nname = \"Q\"\npost = \"区长\"\n",
+        ),
+        (
+            "content/a/2022-01-01.toml",
+            "[[body]]\nname = \"班子\"\n[[body.member]]\nid = \"q\"\nname = \"Q\"\npost = \"区长\"\n",
+        ),
+        (
+            "content/b/2020-01-01.toml",
+            "[[body]]\nname = \"班子\"\n[[body.member]]\nid = \"z\"\nname = \"Z\"\npost = \"书记\"\n",
+        ),
+        (
+            "content/b/2022-01-08.toml",
+            "[[body]]\nname = \"班子\"\n[[body.member]]\nid = \"z\"\nname = \"Z\"\npost = \"书记\"\n[[body.member]]\nid = \"x\"\nname = \"X\"\npost = \"副书记\"\n",
+        ),
+    ];
+    let dir = crate::testutil::site(&files);
+    let r = crate::testutil::load(&dir, None);
+    let h = History::compute(&r);
+    let a = r.district_by_path("a").unwrap();
+    assert!(
+        matches!(h.changes[a][1][0].kind, Kind::Left { to: Some(_), .. }),
+        "7 days apart is within 10"
+    );
+    // The same site without a window: two separate changes.
+    let strict = crate::testutil::site(
+        &[
+            &files[1..],
+            &[(
+                "roster.toml",
+                "title = \"t\"\nbase_url = \"https://e.org/\"\n",
+            )],
+        ]
+        .concat(),
+    );
+    let r = crate::testutil::load(&strict, None);
+    let h = History::compute(&r);
+    assert!(matches!(
+        h.changes[a][1][0].kind,
+        Kind::Left { to: None, .. }
+    ));
+}
+
+#[test]
+fn as_of_ignores_later_editions() {
+    let dir = crate::testutil::site(&[
+        ("content/a/district.toml", "name = \"A\"\n"),
+        (
+            "content/a/2020-01-01.toml",
+            "[[body]]\nname = \"班子\"\n[[body.member]]\nid = \"x\"\nname = \"X\"\npost = \"书记\"\n",
+        ),
+        (
+            "content/a/2022-01-01.toml",
+            "[[body]]\nname = \"班子\"\n[[body.member]]\nid = \"y\"\nname = \"Y\"\npost = \"书记\"\n",
+        ),
+        ("content/b/district.toml", "name = \"B\"\n"),
+        (
+            "content/b/2023-01-01.toml",
+            "[[body]]\nname = \"班子\"\n[[body.member]]\nid = \"z\"\nname = \"Z\"\npost = \"书记\"\n",
+        ),
+    ]);
+    let r = crate::testutil::load(&dir, Some(date("2021-06-30")));
+    assert_eq!(r.districts.len(), 1, "b did not exist yet");
+    assert_eq!(r.districts[0].editions.len(), 1);
+    assert_eq!(
+        r.districts[0]
+            .current()
+            .unwrap()
+            .members()
+            .next()
+            .unwrap()
+            .1
+            .id,
+        "x"
+    );
+    assert!(!r.people.contains_key("y"));
+    let h = History::compute(&r);
+    assert!(h.changes[0][0].is_empty());
+    let full = crate::testutil::load(&dir, None);
+    assert_eq!(History::compute(&full).changes[0][1].len(), 2);
+}

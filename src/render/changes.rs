@@ -1,0 +1,523 @@
+//! The change log: `/<district>/changes/`, `/changes/` (site-wide, transfers shown once with
+//! both ends) and the change records shown on person pages. Also [`describe`], the one-line
+//! text of a change used by the feed and by `roster diff`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::theme::escape_html;
+use super::view::Link;
+use super::{Ctx, links, markdown};
+use crate::diag::Diagnostic;
+use crate::history::{Change, FieldChange, History, Kind};
+use crate::model::{Field, Roster};
+use crate::output::Sink;
+
+pub type Labels = BTreeMap<String, String>;
+
+fn label<'a>(t: &'a Labels, key: &str) -> &'a str {
+    t.get(key).map_or("", String::as_str)
+}
+
+/// A field's old or new value as HTML.
+fn value_html(field: Field, value: &Option<String>) -> Option<String> {
+    value.as_ref().map(|v| {
+        if field == Field::Duties {
+            markdown::inline(v)
+        } else {
+            escape_html(v)
+        }
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct FieldView {
+    pub field: &'static str,
+    pub label: String,
+    /// HTML.
+    pub from: Option<String>,
+    /// HTML.
+    pub to: Option<String>,
+    pub private: bool,
+}
+
+fn field_view(fc: &FieldChange, t: &Labels) -> FieldView {
+    FieldView {
+        field: fc.field.as_str(),
+        label: label(t, fc.field.as_str()).to_owned(),
+        from: value_html(fc.field, &fc.from),
+        to: value_html(fc.field, &fc.to),
+        private: fc.hidden(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangeView {
+    /// joined, left, transferred_in, transferred_out, post, duties, contact
+    pub kind: &'static str,
+    pub name: String,
+    pub url: String,
+    pub body: Option<String>,
+    pub post: Option<String>,
+    pub from_body: Option<String>,
+    pub from_post: Option<String>,
+    pub to_body: Option<String>,
+    pub to_post: Option<String>,
+    /// The other district of a transfer.
+    pub other: Option<Link>,
+    pub fields: Vec<FieldView>,
+    /// The change in one line of text.
+    pub text: String,
+}
+
+pub fn change_view(r: &Roster, c: &Change, t: &Labels) -> ChangeView {
+    let mut v = ChangeView {
+        kind: "",
+        name: c.name.clone(),
+        url: links::person(&c.person),
+        body: None,
+        post: None,
+        from_body: None,
+        from_post: None,
+        to_body: None,
+        to_post: None,
+        other: None,
+        fields: Vec::new(),
+        text: describe(r, c, t),
+    };
+    let other = |d: usize| {
+        Some(Link {
+            name: r.districts[d].name.clone(),
+            url: links::district(&r.districts[d].path),
+        })
+    };
+    match &c.kind {
+        Kind::Joined { body, post, from } => {
+            v.kind = if from.is_some() {
+                "transferred_in"
+            } else {
+                "joined"
+            };
+            v.body = Some(body.clone());
+            v.post = Some(post.clone());
+            v.other = from.and_then(|p| other(p.district));
+        }
+        Kind::Left { body, post, to } => {
+            v.kind = if to.is_some() {
+                "transferred_out"
+            } else {
+                "left"
+            };
+            v.body = Some(body.clone());
+            v.post = Some(post.clone());
+            v.other = to.and_then(|p| other(p.district));
+        }
+        Kind::Post {
+            from_body,
+            from_post,
+            to_body,
+            to_post,
+        } => {
+            v.kind = "post";
+            v.from_body = Some(from_body.clone());
+            v.from_post = Some(from_post.clone());
+            v.to_body = Some(to_body.clone());
+            v.to_post = Some(to_post.clone());
+        }
+        Kind::Duties(fc) => {
+            v.kind = "duties";
+            v.fields = vec![field_view(fc, t)];
+        }
+        Kind::Contact { fields } => {
+            v.kind = "contact";
+            v.fields = fields.iter().map(|f| field_view(f, t)).collect();
+        }
+    }
+    v
+}
+
+/// One line of text for a change, in the interface language.
+pub fn describe(r: &Roster, c: &Change, t: &Labels) -> String {
+    let (colon, comma, semi) = (
+        label(t, "punct_colon"),
+        label(t, "punct_comma"),
+        label(t, "punct_semicolon"),
+    );
+    let district = |d: usize| r.districts.get(d).map_or("?", |d| d.name.as_str());
+    let value = |fc: &FieldChange, v: &Option<String>| match v {
+        Some(v) if fc.field == Field::Duties => {
+            format!(
+                "{}{}{}",
+                label(t, "quote_open"),
+                markdown::plain(v),
+                label(t, "quote_close")
+            )
+        }
+        Some(v) => v.clone(),
+        None => label(t, "empty_value").to_owned(),
+    };
+    let field = |fc: &FieldChange| {
+        if fc.hidden() {
+            format!(
+                "{} {}",
+                label(t, fc.field.as_str()),
+                label(t, "changed_not_published")
+            )
+        } else {
+            format!(
+                "{} {} → {}",
+                label(t, fc.field.as_str()),
+                value(fc, &fc.from),
+                value(fc, &fc.to)
+            )
+        }
+    };
+    let (kind, detail) = match &c.kind {
+        Kind::Joined {
+            body,
+            post,
+            from: Some(p),
+        } => (
+            "kind_transferred",
+            format!(
+                "{}{comma}{body} {post}",
+                label(t, "transferred_from").replace("{district}", district(p.district))
+            ),
+        ),
+        Kind::Left {
+            body,
+            post,
+            to: Some(p),
+        } => (
+            "kind_transferred",
+            format!(
+                "{}{comma}{body} {post}",
+                label(t, "transferred_to").replace("{district}", district(p.district))
+            ),
+        ),
+        Kind::Joined { body, post, .. } => ("kind_joined", format!("{body} {post}")),
+        Kind::Left { body, post, .. } => ("kind_left", format!("{body} {post}")),
+        Kind::Post {
+            from_body,
+            from_post,
+            to_body,
+            to_post,
+        } if from_body != to_body => (
+            "kind_post",
+            format!("{from_body} {from_post} → {to_body} {to_post}"),
+        ),
+        Kind::Post {
+            from_post, to_post, ..
+        } => ("kind_post", format!("{from_post} → {to_post}")),
+        Kind::Duties(fc) => (
+            "kind_duties",
+            field(fc)
+                .trim_start_matches(label(t, "duties"))
+                .trim()
+                .to_owned(),
+        ),
+        Kind::Contact { fields } => (
+            "kind_contact",
+            fields.iter().map(field).collect::<Vec<_>>().join(semi),
+        ),
+    };
+    format!("{}{colon}{}{comma}{detail}", label(t, kind), c.name)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Group {
+    pub kind: &'static str,
+    pub title: String,
+    pub items: Vec<ChangeView>,
+}
+
+const GROUPS: [(&str, &str); 6] = [
+    ("transferred", "kind_transferred"),
+    ("joined", "kind_joined"),
+    ("left", "kind_left"),
+    ("post", "kind_post"),
+    ("duties", "kind_duties"),
+    ("contact", "kind_contact"),
+];
+
+fn group_of(kind: &str) -> &'static str {
+    match kind {
+        "transferred_in" | "transferred_out" => "transferred",
+        "joined" => "joined",
+        "left" => "left",
+        "post" => "post",
+        "duties" => "duties",
+        _ => "contact",
+    }
+}
+
+/// Changes grouped by kind, in the order of [`GROUPS`]; empty groups are left out.
+pub fn groups(views: Vec<ChangeView>, t: &Labels) -> Vec<Group> {
+    let mut out: Vec<Group> = GROUPS
+        .iter()
+        .map(|(kind, key)| Group {
+            kind,
+            title: label(t, key).to_owned(),
+            items: Vec::new(),
+        })
+        .collect();
+    for v in views {
+        let g = group_of(v.kind);
+        if let Some(group) = out.iter_mut().find(|x| x.kind == g) {
+            group.items.push(v);
+        }
+    }
+    out.retain(|g| !g.items.is_empty());
+    out
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    pub district: Link,
+    pub date: String,
+    pub previous: Option<String>,
+    pub reason: Option<String>,
+    pub source: Option<String>,
+    /// HTML.
+    pub note: Option<String>,
+    /// Archive page of this edition.
+    pub url: String,
+    pub initial: bool,
+    /// Changes shown here.
+    pub count: usize,
+    /// Changes of the edition, including those shown elsewhere (transfers on the site log).
+    pub total: usize,
+    /// A unique HTML id.
+    pub anchor: String,
+    pub groups: Vec<Group>,
+}
+
+/// The log entry of edition `e` of district `d`; `keep` filters its changes.
+pub fn entry(
+    r: &Roster,
+    h: &History,
+    d: usize,
+    e: usize,
+    t: &Labels,
+    keep: impl Fn(&Change) -> bool,
+) -> EntryView {
+    let district = &r.districts[d];
+    let edition = &district.editions[e];
+    let views: Vec<ChangeView> = h.changes[d][e]
+        .iter()
+        .filter(|c| keep(c))
+        .map(|c| change_view(r, c, t))
+        .collect();
+    EntryView {
+        district: Link {
+            name: district.name.clone(),
+            url: links::district(&district.path),
+        },
+        date: edition.date.to_string(),
+        previous: e
+            .checked_sub(1)
+            .map(|p| district.editions[p].date.to_string()),
+        reason: edition.reason.clone(),
+        source: edition.source.clone(),
+        note: edition.note.as_deref().map(markdown::block),
+        url: links::edition(&district.path, edition.date),
+        initial: e == 0,
+        count: views.len(),
+        total: h.changes[d][e].len(),
+        anchor: format!("{}-{}", district.path.replace('/', "-"), edition.date),
+        groups: groups(views, t),
+    }
+}
+
+/// Renders every district's change log and the site-wide log.
+pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = (0..ctx.roster.districts.len())
+        .into_par_iter()
+        .filter(|d| !ctx.roster.districts[*d].editions.is_empty())
+        .filter_map(|d| district_log(ctx, d, sink).err())
+        .collect();
+    errors.extend(site_log(ctx, sink).err());
+    errors
+}
+
+fn district_log(ctx: &Ctx<'_>, d: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    #[derive(Serialize)]
+    struct Page {
+        district: Link,
+        crumbs: Vec<Link>,
+        entries: Vec<EntryView>,
+    }
+    let r = ctx.roster;
+    let t = &ctx.theme.labels;
+    let district = &r.districts[d];
+    let out = links::changes(&district.path);
+    let mut crumbs = super::web::crumbs(r, d);
+    crumbs.push(Link {
+        name: label(t, "change_log").to_owned(),
+        url: out.clone(),
+    });
+    let page = Page {
+        district: Link {
+            name: district.name.clone(),
+            url: links::district(&district.path),
+        },
+        crumbs,
+        entries: (0..district.editions.len())
+            .rev()
+            .map(|e| entry(r, ctx.history, d, e, t, |_| true))
+            .collect(),
+    };
+    ctx.page("changes.html", &out, &page, sink)
+}
+
+#[derive(Debug, Serialize)]
+struct TransferView {
+    name: String,
+    url: String,
+    from: Link,
+    from_post: String,
+    to: Link,
+    to_post: String,
+    date: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Day {
+    date: String,
+    transfers: Vec<TransferView>,
+    entries: Vec<EntryView>,
+}
+
+fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    #[derive(Serialize)]
+    struct Page {
+        crumbs: Vec<Link>,
+        days: Vec<Day>,
+    }
+    let r = ctx.roster;
+    let t = &ctx.theme.labels;
+    let mut by_date: BTreeMap<NaiveDate, Vec<(usize, usize)>> = BTreeMap::new();
+    for (d, district) in r.districts.iter().enumerate() {
+        for (e, edition) in district.editions.iter().enumerate() {
+            by_date.entry(edition.date).or_default().push((d, e));
+        }
+    }
+    let not_transfer = |c: &Change| {
+        !matches!(
+            c.kind,
+            Kind::Joined { from: Some(_), .. } | Kind::Left { to: Some(_), .. }
+        )
+    };
+    let days = by_date
+        .into_iter()
+        .rev()
+        .map(|(date, editions)| {
+            let mut transfers = Vec::new();
+            for (d, e) in &editions {
+                for c in &ctx.history.changes[*d][*e] {
+                    if let Kind::Left {
+                        post, to: Some(p), ..
+                    } = &c.kind
+                    {
+                        let to_post = ctx.history.changes[p.district]
+                            .iter()
+                            .flatten()
+                            .find_map(|j| match &j.kind {
+                                Kind::Joined {
+                                    post,
+                                    from: Some(f),
+                                    ..
+                                } if j.person == c.person && f.district == *d => Some(post.clone()),
+                                _ => None,
+                            })
+                            .unwrap_or_default();
+                        let link = |i: usize| Link {
+                            name: r.districts[i].name.clone(),
+                            url: links::district(&r.districts[i].path),
+                        };
+                        transfers.push(TransferView {
+                            name: c.name.clone(),
+                            url: links::person(&c.person),
+                            from: link(*d),
+                            from_post: post.clone(),
+                            to: link(p.district),
+                            to_post,
+                            date: p.date.to_string(),
+                        });
+                    }
+                }
+            }
+            let entries = editions
+                .iter()
+                .map(|(d, e)| entry(r, ctx.history, *d, *e, t, not_transfer))
+                .collect();
+            Day {
+                date: date.to_string(),
+                transfers,
+                entries,
+            }
+        })
+        .collect();
+    let out = "changes/index.html";
+    let page = Page {
+        crumbs: vec![Link {
+            name: label(t, "site_changes").to_owned(),
+            url: out.to_owned(),
+        }],
+        days,
+    };
+    ctx.page("site_changes.html", out, &page, sink)
+}
+
+/// A change on a person page.
+#[derive(Debug, Serialize)]
+pub struct PersonChange {
+    pub date: String,
+    pub district: Link,
+    pub edition_url: String,
+    pub change: ChangeView,
+}
+
+/// Every person's changes, newest first: person id → (district, edition, change).
+pub fn by_person(h: &History) -> HashMap<&str, Vec<(usize, usize, &Change)>> {
+    let mut map: HashMap<&str, Vec<(usize, usize, &Change)>> = HashMap::new();
+    for (d, district) in h.changes.iter().enumerate() {
+        for (e, changes) in district.iter().enumerate() {
+            for c in changes {
+                map.entry(c.person.as_str()).or_default().push((d, e, c));
+            }
+        }
+    }
+    map
+}
+
+pub fn person_changes(ctx: &Ctx<'_>, id: &str) -> Vec<PersonChange> {
+    let r = ctx.roster;
+    let Some(list) = ctx.person_changes.get(id) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(NaiveDate, PersonChange)> = list
+        .iter()
+        .map(|(d, e, c)| {
+            let district = &r.districts[*d];
+            let date = district.editions[*e].date;
+            (
+                date,
+                PersonChange {
+                    date: date.to_string(),
+                    district: Link {
+                        name: district.name.clone(),
+                        url: links::district(&district.path),
+                    },
+                    edition_url: links::edition(&district.path, date),
+                    change: change_view(r, c, &ctx.theme.labels),
+                },
+            )
+        })
+        .collect();
+    out.sort_by_key(|c| std::cmp::Reverse(c.0));
+    out.into_iter().map(|(_, c)| c).collect()
+}

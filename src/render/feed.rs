@@ -1,0 +1,126 @@
+//! `/changes.xml`: an Atom feed (RFC 4287) with one entry per district edition, newest first.
+//! Entry ids are the absolute URLs of the archive pages, so they never change; `updated` is
+//! the edition date; all links are absolute, from `base_url`.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use super::changes::describe;
+use super::theme::escape_html as esc;
+use super::{Ctx, links};
+use crate::diag::Diagnostic;
+use crate::output::Sink;
+
+fn stamp(date: NaiveDate) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    let r = ctx.roster;
+    let t = &ctx.theme.labels;
+    let base = &r.config.base_url;
+    let label = |k: &str| t.get(k).map_or("", String::as_str);
+    let mut entries: Vec<(NaiveDate, usize, usize)> = r
+        .districts
+        .iter()
+        .enumerate()
+        .flat_map(|(d, district)| {
+            district
+                .editions
+                .iter()
+                .enumerate()
+                .map(move |(e, ed)| (ed.date, d, e))
+        })
+        .collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut xml = String::with_capacity(1024 + entries.len() * 512);
+    xml.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
+    let _ = writeln!(xml, " xml:lang=\"{}\">", esc(&r.config.language));
+    let _ = writeln!(
+        xml,
+        "<title>{} · {}</title>",
+        esc(&r.config.title),
+        esc(label("site_changes"))
+    );
+    let _ = writeln!(
+        xml,
+        "<id>{}</id>",
+        esc(&links::absolute(base, "changes.xml"))
+    );
+    let _ = writeln!(
+        xml,
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        esc(&links::absolute(base, "changes.xml"))
+    );
+    let _ = writeln!(
+        xml,
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        esc(&links::absolute(base, "changes/index.html"))
+    );
+    let updated = r
+        .latest_date()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), stamp);
+    let _ = writeln!(xml, "<updated>{updated}</updated>");
+    let _ = writeln!(
+        xml,
+        "<author><name>{}</name></author>",
+        esc(&r.config.title)
+    );
+    let _ = writeln!(xml, "<generator>roster</generator>");
+    for (date, d, e) in entries {
+        let district = &r.districts[d];
+        let edition = &district.editions[e];
+        let url = links::absolute(base, &links::edition(&district.path, date));
+        let what = if e == 0 {
+            label("feed_entry_initial")
+        } else {
+            edition
+                .reason
+                .as_deref()
+                .unwrap_or_else(|| label("change_log"))
+        };
+        let mut html = String::new();
+        if let Some(source) = &edition.source {
+            let _ = write!(
+                html,
+                "<p>{}{}{}</p>",
+                esc(label("source")),
+                esc(label("punct_colon")),
+                esc(source)
+            );
+        }
+        let changes = &ctx.history.changes[d][e];
+        if e > 0 && changes.is_empty() {
+            let _ = write!(html, "<p>{}</p>", esc(label("no_changes")));
+        }
+        if !changes.is_empty() {
+            html.push_str("<ul>");
+            for c in changes {
+                let _ = write!(html, "<li>{}</li>", esc(&describe(r, c, t)));
+            }
+            html.push_str("</ul>");
+        }
+        xml.push_str("<entry>\n");
+        let _ = writeln!(
+            xml,
+            "<title>{} {} {}</title>",
+            esc(&district.name),
+            date,
+            esc(what)
+        );
+        let _ = writeln!(xml, "<id>{}</id>", esc(&url));
+        let _ = writeln!(
+            xml,
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            esc(&url)
+        );
+        let _ = writeln!(xml, "<updated>{}</updated>", stamp(date));
+        let _ = writeln!(xml, "<content type=\"html\">{}</content>", esc(&html));
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    super::put(sink, "changes.xml", xml.into_bytes())
+}
