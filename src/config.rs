@@ -91,6 +91,9 @@ pub struct PrintConfig {
     pub date: Option<NaiveDate>,
     /// Print a box of the changes since the previous printing.
     pub changes: bool,
+    /// The date of the previous printing: the box lists changes of editions after it
+    /// (default: the changes of the newest edition date).
+    pub since: Option<NaiveDate>,
     /// Write `print/roster.pdf`.
     pub pdf: bool,
     /// Page margin in millimetres.
@@ -107,6 +110,7 @@ impl Default for PrintConfig {
             title: None,
             date: None,
             changes: true,
+            since: None,
             pdf: true,
             margin_mm: 0.0,
         }
@@ -206,6 +210,7 @@ const PRINT_KEYS: &[&str] = &[
     "title",
     "date",
     "changes",
+    "since",
     "pdf",
     "margin",
 ];
@@ -402,6 +407,7 @@ fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
     }
     print.title = p.string("title").map(|t| t.value);
     print.date = p.date("date").map(|(d, _)| d);
+    print.since = p.date("since").map(|(d, _)| d);
     if let Some(b) = p.boolean("changes") {
         print.changes = b;
     }

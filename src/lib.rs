@@ -62,6 +62,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Build the site as it stood on this date.
     pub as_of: Option<NaiveDate>,
+    /// Write only `print/` (the newspaper layout), leaving the rest of the output as it is.
+    pub print_only: bool,
 }
 
 /// What a build or check did.
@@ -98,7 +100,11 @@ pub fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Dia
         return diags;
     }
     if let Some(theme) = theme {
-        diags.extend(render::site(&loaded.roster, &theme, sink));
+        let parts = render::Parts {
+            web: !opts.print_only,
+            print: true,
+        };
+        diags.extend(render::site(root, &loaded.roster, &theme, parts, sink));
     }
     diag::sort(&mut diags);
     diags
@@ -117,6 +123,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
     if let Err(why) = output::check_output_dir(root, &output) {
         return fail(vec![Diagnostic::error(shown, why)]);
     }
+    if opts.print_only {
+        return build_print_only(root, opts, &output);
+    }
     let staging = match output::Staging::new(&output) {
         Ok(s) => s,
         Err(e) => {
@@ -132,6 +141,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
         return fail(diagnostics);
     }
     let files = sink.file_count();
+    if let Err(e) = output::mark(&staging.dir) {
+        return fail(vec![Diagnostic::error(
+            shown,
+            format!("cannot write to the staging folder: {e}"),
+        )]);
+    }
     match output::commit(staging) {
         Ok(()) => Outcome {
             diagnostics,
@@ -143,6 +158,56 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
             diagnostics.push(Diagnostic::error(
                 shown,
                 format!("cannot replace the output folder: {e}"),
+            ));
+            fail(diagnostics)
+        }
+    }
+}
+
+/// `roster build --print-only`: swaps in `<output>/print/` alone.
+fn build_print_only(root: &Path, opts: &BuildOptions, output: &Path) -> Outcome {
+    let shown = output.display().to_string();
+    let fail = |diagnostics: Vec<Diagnostic>| Outcome {
+        diagnostics,
+        files: 0,
+        output: output.to_path_buf(),
+    };
+    let fresh = !output.exists();
+    let prepared = std::fs::create_dir_all(output)
+        .and_then(|()| if fresh { output::mark(output) } else { Ok(()) });
+    if let Err(e) = prepared {
+        return fail(vec![Diagnostic::error(
+            shown,
+            format!("cannot create the output folder: {e}"),
+        )]);
+    }
+    let target = output.join("print");
+    let staging = match output::Staging::new(&target) {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(vec![Diagnostic::error(
+                shown,
+                format!("cannot create a staging folder: {e}"),
+            )]);
+        }
+    };
+    let sink = output::PrefixSink::new("print/", output::DirSink::new(&staging.dir));
+    let diagnostics = render_into(root, opts, &sink);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return fail(diagnostics);
+    }
+    let files = sink.inner().file_count();
+    match output::commit(staging) {
+        Ok(()) => Outcome {
+            diagnostics,
+            files,
+            output: output.to_path_buf(),
+        },
+        Err(e) => {
+            let mut diagnostics = diagnostics;
+            diagnostics.push(Diagnostic::error(
+                shown,
+                format!("cannot replace print/: {e}"),
             ));
             fail(diagnostics)
         }

@@ -40,6 +40,9 @@ pub enum Command {
         /// Absolute URL the site is published at (overrides base_url).
         #[arg(long)]
         base_url: Option<String>,
+        /// Write only print/ (the newspaper layout and its PDF); the rest of the output stays.
+        #[arg(long)]
+        print_only: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -91,12 +94,14 @@ pub fn main() -> ExitCode {
         Command::Build {
             output,
             base_url,
+            print_only,
             common,
         } => {
             let opts = BuildOptions {
                 output,
                 base_url,
                 as_of: common.as_of,
+                print_only,
             };
             build(root, &opts, common.format)
         }

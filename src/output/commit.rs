@@ -143,12 +143,16 @@ impl Drop for Staging {
     }
 }
 
+/// Marks `dir` as roster's output folder.
+pub fn mark(dir: &Path) -> io::Result<()> {
+    std::fs::write(
+        dir.join(MARKER),
+        b"This folder is written by roster; it is replaced on every build.\n",
+    )
+}
+
 /// Replaces the output folder with the staging folder.
 pub fn commit(mut staging: Staging) -> io::Result<()> {
-    std::fs::write(
-        staging.dir.join(MARKER),
-        b"This folder is written by roster; it is replaced on every build.\n",
-    )?;
     let output = staging.output.clone();
     if !output.exists() {
         std::fs::rename(&staging.dir, &output)?;
@@ -220,6 +224,7 @@ mod tests {
         let out = root.join("public");
         let s = Staging::new(&out).unwrap();
         std::fs::write(s.dir.join("a.html"), "one").unwrap();
+        mark(&s.dir).unwrap();
         commit(s).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "one");
         let s = Staging::new(&out).unwrap();

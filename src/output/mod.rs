@@ -13,7 +13,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use commit::{MARKER, Staging, check_output_dir, commit};
+pub use commit::{MARKER, Staging, check_output_dir, commit, mark};
 pub use paths::is_safe_path;
 
 /// Receives the files of the site; called from many threads at once.
@@ -103,6 +103,35 @@ impl Sink for DirSink {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&target, bytes)
+    }
+}
+
+/// Strips a prefix from every path before handing the file on (for `--print-only`, which
+/// stages `print/` alone); a path without the prefix is refused.
+pub struct PrefixSink<S> {
+    prefix: &'static str,
+    inner: S,
+}
+
+impl<S: Sink> PrefixSink<S> {
+    pub fn new(prefix: &'static str, inner: S) -> Self {
+        PrefixSink { prefix, inner }
+    }
+
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+}
+
+impl<S: Sink> Sink for PrefixSink<S> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        match path.strip_prefix(self.prefix) {
+            Some(rest) => self.inner.put(rest, bytes),
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{path} is outside {}", self.prefix),
+            )),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod feed;
 pub mod links;
 pub mod markdown;
+pub mod print;
 pub mod publish;
 pub mod theme;
 pub mod view;
@@ -28,6 +29,8 @@ use view::{Features, MemberViews, SiteView};
 
 /// What every page renderer needs, built once per build.
 pub struct Ctx<'a> {
+    /// The site folder.
+    pub root: &'a std::path::Path,
     /// The roster as the web channel may show it.
     pub roster: &'a Roster,
     pub theme: &'a Theme,
@@ -105,14 +108,33 @@ pub fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic
 }
 
 /// Renders the whole site into `sink`; returns the errors (empty on success).
-pub fn site(roster: &Roster, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> {
+/// Which parts of the site to render.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    /// Pages, change logs, feed, static files.
+    pub web: bool,
+    /// print/index.html and print/roster.pdf.
+    pub print: bool,
+}
+
+pub fn site(
+    root: &std::path::Path,
+    roster: &Roster,
+    theme: &Theme,
+    parts: Parts,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     let web = publish::redact(roster, Channel::Web);
-    let history = History::compute(roster).redacted(roster.config.publish.web);
+    let full_history = History::compute(roster);
+    let history = full_history.redacted(roster.config.publish.web);
     let features = Features {
         changes: true,
+        print: true,
+        pdf: cfg!(feature = "pdf") && roster.config.print.pdf,
         ..Features::default()
     };
     let ctx = Ctx {
+        root,
         history: &history,
         person_changes: changes::by_person(&history),
         site: SiteView::new(&web, features),
@@ -121,14 +143,22 @@ pub fn site(roster: &Roster, theme: &Theme, sink: &dyn Sink) -> Vec<Diagnostic> 
         roster: &web,
         theme,
     };
-    let mut errors: Vec<Diagnostic> = theme
-        .static_files
-        .par_iter()
-        .filter_map(|(path, bytes)| put(sink, path, bytes.clone()).err())
-        .collect();
-    errors.extend(web::render(&ctx, sink));
-    errors.extend(changes::render(&ctx, sink));
-    errors.extend(feed::render(&ctx, sink).err());
+    let mut errors = Vec::new();
+    if parts.web {
+        errors.extend(
+            theme
+                .static_files
+                .par_iter()
+                .filter_map(|(path, bytes)| put(sink, path, bytes.clone()).err())
+                .collect::<Vec<_>>(),
+        );
+        errors.extend(web::render(&ctx, sink));
+        errors.extend(changes::render(&ctx, sink));
+        errors.extend(feed::render(&ctx, sink).err());
+    }
+    if parts.print {
+        errors.extend(print::render(&ctx, roster, &full_history, sink));
+    }
     collapse_repeats(errors)
 }
 

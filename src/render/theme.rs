@@ -33,6 +33,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "404.html",
     "changes.html",
     "site_changes.html",
+    "print.html",
 );
 
 macro_rules! embed_static {
@@ -46,12 +47,17 @@ pub const STATIC: &[(&str, &[u8])] = embed_static!("assets/style.css");
 
 const LABELS: &str = include_str!("../../themes/default/labels.toml");
 
+/// The built-in Typst template of the newspaper page.
+pub const PRINT_TEMPLATE: &str = include_str!("../../themes/default/print/roster.typ");
+
 pub struct Theme {
     pub tera: Tera,
     /// Labels for the site's language.
     pub labels: BTreeMap<String, String>,
     /// Output path → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// The Typst template of print/roster.pdf.
+    pub print_template: String,
 }
 
 /// Loads the built-in theme and the site's theme over it.
@@ -81,6 +87,7 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option
         .map(|(p, b)| ((*p).to_owned(), b.to_vec()))
         .collect();
     let mut labels = default_labels(&config.language);
+    let mut print_template = PRINT_TEMPLATE.to_owned();
     if dir.is_dir() {
         for (rel, name, bytes) in read_dir_files(root, &dir.join("templates"), diags) {
             if !name.ends_with(".html") {
@@ -100,6 +107,13 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option
         for (_, name, bytes) in read_dir_files(root, &dir.join("static"), diags) {
             static_files.insert(name, bytes);
         }
+        let typ = dir.join("print/roster.typ");
+        if typ.is_file() {
+            match crate::source::text::read(&typ, &relative(root, &typ)) {
+                Ok(file) => print_template = file.text.clone(),
+                Err(d) => diags.push(d),
+            }
+        }
         let labels_file = dir.join("labels.toml");
         if labels_file.is_file() {
             override_labels(root, &labels_file, &config.language, &mut labels, diags);
@@ -116,6 +130,7 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option
         tera,
         labels,
         static_files,
+        print_template,
     })
 }
 

@@ -13,6 +13,7 @@ pub struct Features {
     pub search: bool,
     pub changes: bool,
     pub print: bool,
+    pub pdf: bool,
     pub data: bool,
 }
 

@@ -1,0 +1,450 @@
+//! The printable newspaper layout: `print/index.html` (CSS paged media, any browser prints it)
+//! and `print/roster.pdf` (typeset in-process with Typst, feature `pdf`).
+//!
+//! Both are made from one [`PrintData`]: the district tree in order, a heading per district, a
+//! sub-heading per body, one row per member with only the fields of `[publish] print`, and the
+//! box of changes since the previous printing.
+
+#[cfg(feature = "pdf")]
+pub mod pdf;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::{Ctx, markdown};
+use crate::config::Channel;
+use crate::diag::Diagnostic;
+use crate::history::{Change, History, Kind};
+use crate::model::{Field, Roster};
+use crate::output::Sink;
+
+#[derive(Debug, Serialize)]
+pub struct PrintData {
+    pub masthead: String,
+    pub publisher: String,
+    pub subtitle: String,
+    /// Typst language and region (`zh`, `cn`).
+    pub lang: String,
+    pub region: Option<String>,
+    pub date: DateParts,
+    pub paper: PaperView,
+    pub columns: u32,
+    pub font_size: f64,
+    /// Font families, in order of preference.
+    pub fonts: Vec<String>,
+    pub labels: BTreeMap<&'static str, String>,
+    pub cols: PrintColumns,
+    pub changes: Vec<PrintChange>,
+    pub changes_since: String,
+    pub districts: Vec<PrintDistrict>,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DateParts {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PaperView {
+    pub name: String,
+    pub width: f64,
+    pub height: f64,
+    pub margin: f64,
+}
+
+/// Which member fields the print policy allows and someone has.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PrintColumns {
+    pub duties: bool,
+    pub office_phone: bool,
+    pub mobile: bool,
+    pub office: bool,
+    pub hours: bool,
+    /// Office phone or mobile.
+    pub phones: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintChange {
+    pub district: String,
+    pub date: String,
+    /// Groups of changes: (kind, items).
+    pub parts: Vec<ChangePart>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangePart {
+    pub kind: String,
+    pub items: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintDistrict {
+    pub title: String,
+    pub depth: usize,
+    /// Date of the edition printed.
+    pub date: Option<String>,
+    pub bodies: Vec<PrintBody>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintBody {
+    pub name: String,
+    pub members: Vec<PrintMember>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintMember {
+    pub name: String,
+    pub post: String,
+    /// Plain text.
+    pub duties: Option<String>,
+    pub office_phone: Option<String>,
+    pub mobile: Option<String>,
+    pub office: Option<String>,
+    pub hours: Option<String>,
+}
+
+const LABEL_KEYS: [(&str, &str); 13] = [
+    ("semicolon", "punct_semicolon"),
+    ("name", "name"),
+    ("post_duties", "post_duties"),
+    ("phones", "phones"),
+    ("office", "office"),
+    ("hours", "hours"),
+    ("office_phone_short", "office_phone_short"),
+    ("mobile_short", "mobile_short"),
+    ("changes", "print_changes"),
+    ("footer", "print_footer"),
+    ("colon", "punct_colon"),
+    ("office_phone", "office_phone"),
+    ("mobile", "mobile"),
+];
+
+/// Builds the print data from the print-redacted roster and its redacted history.
+pub fn data(
+    r: &Roster,
+    history: &History,
+    labels: &BTreeMap<String, String>,
+    fonts: Vec<String>,
+) -> PrintData {
+    let c = &r.config;
+    let label = |k: &str| labels.get(k).cloned().unwrap_or_default();
+    let date = c
+        .print
+        .date
+        .or_else(|| r.latest_date())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default());
+    let allowed = c.publish.print;
+    let has = |f: Field| {
+        allowed.contains(f)
+            && r.districts
+                .iter()
+                .filter_map(|d| d.current())
+                .any(|e| e.members().any(|(_, m)| m.get(f).is_some()))
+    };
+    let cols = PrintColumns {
+        duties: has(Field::Duties),
+        office_phone: has(Field::OfficePhone),
+        mobile: has(Field::Mobile),
+        office: has(Field::Office),
+        hours: has(Field::Hours),
+        phones: has(Field::OfficePhone) || has(Field::Mobile),
+    };
+    let districts: Vec<PrintDistrict> = r
+        .districts
+        .iter()
+        .map(|d| PrintDistrict {
+            title: d.name.clone(),
+            depth: d.depth,
+            date: d
+                .current()
+                .map(|e| label("print_in_force").replace("{date}", &e.date.to_string())),
+            bodies: d
+                .current()
+                .map(|e| {
+                    e.bodies
+                        .iter()
+                        .filter(|b| !b.members.is_empty())
+                        .map(|b| PrintBody {
+                            name: b.name.clone(),
+                            members: b.members.iter().map(member).collect(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    let count: usize = districts
+        .iter()
+        .flat_map(|d| &d.bodies)
+        .map(|b| b.members.len())
+        .sum();
+    let (changes, since) = if c.print.changes {
+        changes(r, history, labels, c.print.since)
+    } else {
+        (Vec::new(), String::new())
+    };
+    let (lang, region) = match c.language.split_once('-') {
+        Some((l, reg)) => (l.to_owned(), Some(reg.to_ascii_lowercase())),
+        None => (c.language.clone(), None),
+    };
+    PrintData {
+        masthead: c.print.title.clone().unwrap_or_else(|| c.title.clone()),
+        publisher: c.title.clone(),
+        subtitle: label("print_subtitle")
+            .replace("{date}", &date.to_string())
+            .replace("{count}", &count.to_string()),
+        lang,
+        region,
+        date: DateParts {
+            year: date.year(),
+            month: date.month(),
+            day: date.day(),
+            text: date.to_string(),
+        },
+        paper: PaperView {
+            name: c.print.paper.name.clone(),
+            width: c.print.paper.width_mm,
+            height: c.print.paper.height_mm,
+            margin: c.print.margin_mm,
+        },
+        columns: c.print.columns,
+        font_size: c.print.font_size,
+        fonts,
+        labels: LABEL_KEYS.iter().map(|(k, src)| (*k, label(src))).collect(),
+        cols,
+        changes,
+        changes_since: since,
+        districts,
+        count,
+    }
+}
+
+fn member(m: &crate::model::Member) -> PrintMember {
+    PrintMember {
+        name: m.name.clone(),
+        post: m.post.clone(),
+        duties: m.duties.as_deref().map(markdown::plain),
+        office_phone: m.office_phone.as_ref().map(|p| p.national.clone()),
+        mobile: m.mobile.as_ref().map(|p| p.national.clone()),
+        office: m.office.clone(),
+        hours: m.hours.clone(),
+    }
+}
+
+/// The changes of editions dated after `since` (default: the changes that took effect on the
+/// newest edition date of the site), oldest district first.
+fn changes(
+    r: &Roster,
+    history: &History,
+    labels: &BTreeMap<String, String>,
+    since: Option<NaiveDate>,
+) -> (Vec<PrintChange>, String) {
+    let Some(latest) = r.latest_date() else {
+        return (Vec::new(), String::new());
+    };
+    let included = |date: NaiveDate| match since {
+        Some(s) => date > s,
+        None => date == latest,
+    };
+    let mut out = Vec::new();
+    for (d, district) in r.districts.iter().enumerate() {
+        for (e, edition) in district.editions.iter().enumerate() {
+            if e == 0 || !included(edition.date) {
+                continue;
+            }
+            let changes = &history.changes[d][e];
+            if !changes.is_empty() {
+                out.push(PrintChange {
+                    district: district.name.clone(),
+                    date: edition.date.to_string(),
+                    parts: compact(r, changes, labels),
+                });
+            }
+        }
+    }
+    let from = since.unwrap_or(latest).to_string();
+    let text = match since {
+        Some(_) => labels
+            .get("print_changes_since")
+            .cloned()
+            .unwrap_or_default()
+            .replace("{from}", &from),
+        None => from,
+    };
+    (out, text)
+}
+
+/// One district's changes in one paragraph, grouped by kind: who joined, left or was
+/// transferred with their posts, and only the names of those whose duties or numbers changed
+/// (the new values are in the roster below).
+fn compact(r: &Roster, changes: &[Change], labels: &BTreeMap<String, String>) -> Vec<ChangePart> {
+    let l = |k: &str| labels.get(k).map_or("", String::as_str);
+    let paren = |s: &str| format!("{}{s}{}", l("paren_open"), l("paren_close"));
+    let district = |d: usize| r.districts.get(d).map_or("", |d| d.name.as_str());
+    let mut groups: Vec<(&str, Vec<String>)> = [
+        "kind_transferred",
+        "kind_joined",
+        "kind_left",
+        "kind_post",
+        "kind_duties",
+        "kind_contact",
+    ]
+    .into_iter()
+    .map(|k| (k, Vec::new()))
+    .collect();
+    for c in changes {
+        let (key, item) = match &c.kind {
+            Kind::Joined { from: Some(p), .. } => (
+                "kind_transferred",
+                paren(&l("transferred_from").replace("{district}", district(p.district))),
+            ),
+            Kind::Left { to: Some(p), .. } => (
+                "kind_transferred",
+                paren(&l("transferred_to").replace("{district}", district(p.district))),
+            ),
+            Kind::Joined { post, .. } => ("kind_joined", paren(post)),
+            Kind::Left { post, .. } => ("kind_left", paren(post)),
+            Kind::Post {
+                from_post, to_post, ..
+            } => ("kind_post", paren(&format!("{from_post} → {to_post}"))),
+            Kind::Duties(_) => ("kind_duties", String::new()),
+            Kind::Contact { fields } => {
+                let names: Vec<&str> = fields.iter().map(|f| l(f.field.as_str())).collect();
+                ("kind_contact", paren(&names.join(l("punct_list"))))
+            }
+        };
+        if let Some((_, items)) = groups.iter_mut().find(|(k, _)| *k == key) {
+            items.push(format!("{}{item}", c.name));
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, items)| !items.is_empty())
+        .map(|(k, items)| ChangePart {
+            kind: l(k).to_owned(),
+            items: items.join(l("punct_list")),
+        })
+        .collect()
+}
+
+/// `content: "第 " counter(page) " 版 / 共 " counter(pages) " 版"` from a label with
+/// `{page}` and `{pages}`.
+fn css_counter_content(label: &str) -> String {
+    let quote = |s: &str| {
+        let escaped: String = s
+            .chars()
+            .map(|c| match c {
+                '"' | '\\' => format!("\\{c}"),
+                '<' => "\\3c ".to_owned(),
+                c if c.is_control() => String::new(),
+                c => c.to_string(),
+            })
+            .collect();
+        format!("\"{escaped}\"")
+    };
+    let mut out = Vec::new();
+    for (i, part) in label.split("{pages}").enumerate() {
+        if i > 0 {
+            out.push("counter(pages)".to_owned());
+        }
+        for (j, inner) in part.split("{page}").enumerate() {
+            if j > 0 {
+                out.push("counter(page)".to_owned());
+            }
+            if !inner.is_empty() {
+                out.push(quote(inner));
+            }
+        }
+    }
+    out.join(" ")
+}
+
+/// Renders `print/index.html` and, with the `pdf` feature, `print/roster.pdf`.
+pub fn render(
+    ctx: &Ctx<'_>,
+    full: &Roster,
+    full_history: &History,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let roster = super::publish::redact(full, Channel::Print);
+    let history = full_history.redacted(full.config.publish.print);
+    let labels = &ctx.theme.labels;
+    let mut errors = Vec::new();
+    #[cfg(feature = "pdf")]
+    let fonts = if full.config.print.pdf {
+        match pdf::Fonts::find(ctx.root, &full.config.print.fonts) {
+            Ok(f) => Some(f),
+            Err(d) => {
+                errors.push(d);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    #[cfg(feature = "pdf")]
+    let families = fonts
+        .as_ref()
+        .map(|f| f.families.clone())
+        .unwrap_or_default();
+    #[cfg(not(feature = "pdf"))]
+    let families = Vec::new();
+    let data = data(&roster, &history, labels, families);
+    #[derive(Serialize)]
+    struct Page<'a> {
+        p: &'a PrintData,
+        footer_css: String,
+    }
+    let page = Page {
+        p: &data,
+        footer_css: css_counter_content(labels.get("print_footer").map_or("", String::as_str)),
+    };
+    errors.extend(
+        ctx.page("print.html", "print/index.html", &page, sink)
+            .err(),
+    );
+    #[cfg(feature = "pdf")]
+    if let Some(fonts) = fonts {
+        match pdf::typeset(&data, &ctx.theme.print_template, &fonts) {
+            Ok(bytes) => errors.extend(super::put(sink, "print/roster.pdf", bytes).err()),
+            Err(d) => errors.push(d),
+        }
+    }
+    #[cfg(not(feature = "pdf"))]
+    if full.config.print.pdf {
+        errors.push(
+            Diagnostic::warning(
+                "roster.toml",
+                "this roster was built without the `pdf` feature: print/roster.pdf is not written",
+            )
+            .with_help("set [print] pdf = false, or install roster with its default features"),
+        );
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn footer_counter_css() {
+        assert_eq!(
+            css_counter_content("第 {page} 版 / 共 {pages} 版"),
+            "\"第 \" counter(page) \" 版 / 共 \" counter(pages) \" 版\""
+        );
+        assert_eq!(
+            css_counter_content("Page {page} of {pages}"),
+            "\"Page \" counter(page) \" of \" counter(pages)"
+        );
+        assert_eq!(css_counter_content("a\"</style>"), "\"a\\\"\\3c /style>\"");
+    }
+}
