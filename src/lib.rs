@@ -15,9 +15,12 @@ pub mod history;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod source;
 #[cfg(test)]
 mod testutil;
+pub mod timing;
 
 use std::path::{Path, PathBuf};
 
@@ -42,10 +45,28 @@ impl Loaded {
 
 /// Reads and validates the site at `root`.
 pub fn load(root: &Path, opts: &model::Options) -> Loaded {
+    load_cached(root, opts, &Caches::default())
+}
+
+/// What `serve` keeps between rebuilds: parsed and validated editions.
+#[derive(Default)]
+pub struct Caches {
+    pub sources: source::SourceCache,
+    pub editions: model::EditionCache,
+}
+
+/// As [`load`], reusing the parsed and validated editions of `caches` that did not change.
+pub fn load_cached(root: &Path, opts: &model::Options, caches: &Caches) -> Loaded {
     let mut diags = Vec::new();
     let config = config::load(root, &mut diags);
-    let site = source::load(root, &mut diags);
-    let roster = model::validate(config, site, opts, &mut diags);
+    let site = {
+        let _t = timing::stage("load: walk and parse");
+        source::load_cached(root, &mut diags, &caches.sources)
+    };
+    let roster = {
+        let _t = timing::stage("load: validate");
+        model::validate_cached(config, site, opts, &mut diags, &caches.editions)
+    };
     diag::sort(&mut diags);
     Loaded {
         roster,
@@ -83,6 +104,20 @@ impl Outcome {
 
 /// Loads, validates and renders the site into `sink`; returns the diagnostics.
 pub fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let parts = render::Parts {
+        web: !opts.print_only,
+        ..render::Parts::ALL
+    };
+    render_parts(root, opts, parts, sink)
+}
+
+/// As [`render_into`], for the given parts of the site.
+pub fn render_parts(
+    root: &Path,
+    opts: &BuildOptions,
+    parts: render::Parts,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     let mut loaded = load(root, &model::Options { as_of: opts.as_of });
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     if let Some(url) = &opts.base_url {
@@ -100,11 +135,16 @@ pub fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Dia
         return diags;
     }
     if let Some(theme) = theme {
-        let parts = render::Parts {
-            web: !opts.print_only,
-            print: true,
-        };
-        diags.extend(render::site(root, &loaded.roster, &theme, parts, sink));
+        let history = history::History::compute(&loaded.roster);
+        diags.extend(render::site(
+            root,
+            &loaded.roster,
+            &history,
+            &theme,
+            parts,
+            &render::Scope::All,
+            sink,
+        ));
     }
     diag::sort(&mut diags);
     diags

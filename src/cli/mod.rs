@@ -51,6 +51,34 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Serve the site locally, rebuild on every change and reload open pages.
+    Serve {
+        /// Port to listen on (0: any free port).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Interface to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: String,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Serve the roster as it stood on this date.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
+    /// Start a new edition of a district, copied from its latest one.
+    New {
+        /// The district's path below content/, e.g. shili/dongpo.
+        district: String,
+        /// The date the new edition takes effect (default: today).
+        #[arg(value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
+    /// Write a minimal new site into an empty folder.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
     /// Show what changed between two editions of a district (default: the latest two).
     Diff {
         /// The district's path below content/, e.g. shili/dongpo.
@@ -111,6 +139,55 @@ pub fn main() -> ExitCode {
                 ..Default::default()
             };
             check(root, &opts, common.format)
+        }
+        Command::Serve {
+            port,
+            interface,
+            open,
+            as_of,
+        } => {
+            let opts = crate::serve::ServeOptions {
+                interface,
+                port,
+                open,
+                as_of,
+            };
+            match crate::serve::run(root, &opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::New { district, date } => {
+            let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            match crate::scaffold::new_edition(root, &district, date) {
+                Ok(path) => {
+                    println!("wrote {}", crate::source::walk::relative(root, &path));
+                    eprintln!("fill in `reason`, edit the roster, then run `roster check`");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Init { dir } => {
+            match crate::scaffold::init(&dir, chrono::Local::now().date_naive()) {
+                Ok(files) => {
+                    for f in &files {
+                        println!("wrote {}", f.display());
+                    }
+                    eprintln!("next: cd {} && roster serve", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::Diff {
             district,

@@ -9,7 +9,9 @@
 
 mod transfer;
 
-use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -105,11 +107,11 @@ impl FieldChange {
 
 /// Compares two editions of one district, person by person. Transfers are not known here.
 pub fn diff(old: &Edition, new: &Edition) -> Vec<Change> {
-    let old_index: HashMap<&str, (&str, &Member)> = old
+    let old_index: FxHashMap<&str, (&str, &Member)> = old
         .members()
         .map(|(b, m)| (m.id.as_str(), (b.name.as_str(), m)))
         .collect();
-    let new_ids: HashMap<&str, ()> = new.members().map(|(_, m)| (m.id.as_str(), ())).collect();
+    let new_ids: FxHashMap<&str, ()> = new.members().map(|(_, m)| (m.id.as_str(), ())).collect();
     let mut out = Vec::new();
     for (body, m) in new.members() {
         match old_index.get(m.id.as_str()) {
@@ -197,35 +199,58 @@ fn field_change(old: &Member, new: &Member, field: Field) -> Option<FieldChange>
     })
 }
 
+/// The changes of one edition, shared between copies of the history.
+pub type Changes = Arc<Vec<Change>>;
+
 /// The changes of every edition of every district: `changes[district][edition]` compares the
 /// edition with the one before it (empty for a district's first edition, its initial
 /// publication).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
-    pub changes: Vec<Vec<Vec<Change>>>,
+    pub changes: Vec<Vec<Changes>>,
 }
 
 impl History {
     pub fn compute(roster: &Roster) -> History {
+        History::compute_reusing(roster, None)
+    }
+
+    /// As [`History::compute`]; districts whose editions are the very same (shared) as in
+    /// `previous` reuse its comparisons, only transfers are linked again.
+    pub fn compute_reusing(roster: &Roster, previous: Option<(&Roster, &History)>) -> History {
         use rayon::prelude::*;
-        let mut changes: Vec<Vec<Vec<Change>>> = roster
+        let mut changes: Vec<Vec<Changes>> = roster
             .districts
             .par_iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(i, d)| {
+                if let Some((old, h)) = previous
+                    && let Some(o) = old.districts.get(i)
+                    && o.path == d.path
+                    && o.editions.len() == d.editions.len()
+                    && o.editions
+                        .iter()
+                        .zip(&d.editions)
+                        .all(|(a, b)| Arc::ptr_eq(a, b))
+                {
+                    return h.changes[i].clone();
+                }
                 (0..d.editions.len())
                     .map(|e| {
-                        if e == 0 {
+                        Arc::new(if e == 0 {
                             Vec::new()
                         } else {
                             diff(&d.editions[e - 1], &d.editions[e])
-                        }
+                        })
                     })
                     .collect()
             })
             .collect();
-        transfer::link(roster, &mut changes);
-        for edition in changes.iter_mut().flatten() {
-            edition.sort_by_key(|c| c.kind.rank());
+        if previous.is_some() {
+            transfer::unlink(&mut changes);
+        }
+        for (d, e) in transfer::link(roster, &mut changes) {
+            Arc::make_mut(&mut changes[d][e]).sort_by_key(|c| c.kind.rank());
         }
         History { changes }
     }
@@ -237,7 +262,13 @@ impl History {
             .iter()
             .map(|d| {
                 d.iter()
-                    .map(|e| e.iter().filter_map(|c| redact(c, allowed)).collect())
+                    .map(|e| {
+                        if e.iter().all(|c| needs_no_redaction(c, allowed)) {
+                            e.clone()
+                        } else {
+                            Arc::new(e.iter().filter_map(|c| redact(c, allowed)).collect())
+                        }
+                    })
                     .collect()
             })
             .collect();
@@ -253,6 +284,15 @@ impl History {
             .rev()
             .find(|(_, c)| !c.is_empty())
             .map(|(e, _)| d.editions[e].date)
+    }
+}
+
+fn needs_no_redaction(c: &Change, allowed: FieldSet) -> bool {
+    let ok = |f: &FieldChange| allowed.contains(f.field) && !f.private;
+    match &c.kind {
+        Kind::Duties(f) => ok(f),
+        Kind::Contact { fields } => fields.iter().all(ok),
+        _ => true,
     }
 }
 
@@ -299,7 +339,7 @@ pub fn between(
     to: usize,
 ) -> Vec<Change> {
     if to == from + 1 {
-        return history.changes[d][to].clone();
+        return history.changes[d][to].to_vec();
     }
     let editions = &roster.districts[d].editions;
     diff(&editions[from], &editions[to])

@@ -267,8 +267,8 @@ fn redaction_keeps_changed_without_values_and_drops_unpublished_fields() {
     b.mobile = phone("139 0000 0002");
     b.office = Some("102".into());
     let changes = vec![vec![
-        vec![],
-        diff(&ed(&[("委", vec![a])]), &ed(&[("委", vec![b])])),
+        std::sync::Arc::new(vec![]),
+        std::sync::Arc::new(diff(&ed(&[("委", vec![a])]), &ed(&[("委", vec![b])]))),
     ]];
     let history = History { changes };
     let web: FieldSet = [Field::Name, Field::Post, Field::Mobile]

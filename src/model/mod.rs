@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 
 pub use field::{Field, FieldSet};
 pub use phone::Phone;
-pub use validate::{Options, validate};
+pub use validate::{EditionCache, Options, validate, validate_cached};
 
 use crate::config::Config;
 
@@ -48,18 +48,41 @@ pub struct District {
     pub children: Vec<usize>,
     /// 0 for a top-level district.
     pub depth: usize,
-    /// Sorted by date, oldest first.
-    pub editions: Vec<Edition>,
+    /// Sorted by date, oldest first; shared with the validation cache of `serve`.
+    pub editions: Vec<std::sync::Arc<Edition>>,
 }
 
 impl District {
+    /// Everything but the editions: what other pages show of the district.
+    pub fn same_header(&self, other: &District) -> bool {
+        (
+            &self.path,
+            &self.name,
+            &self.kind,
+            self.order,
+            &self.intro,
+            self.parent,
+            &self.children,
+            self.depth,
+        ) == (
+            &other.path,
+            &other.name,
+            &other.kind,
+            other.order,
+            &other.intro,
+            other.parent,
+            &other.children,
+            other.depth,
+        )
+    }
+
     /// The edition in force now (the latest), if any.
     pub fn current(&self) -> Option<&Edition> {
-        self.editions.last()
+        self.editions.last().map(|e| &**e)
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Edition {
     /// The date from which this roster is in force.
     pub date: NaiveDate,

@@ -3,6 +3,11 @@
 //! file and line; the roster is still returned so that one run reports everything.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use phonenumber::country;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
@@ -24,6 +29,46 @@ pub struct Options {
     pub as_of: Option<NaiveDate>,
 }
 
+/// Validated editions, kept between rebuilds by `serve`: an edition whose parsed source is
+/// the same (the same `Arc`, so the file was not read again) is not validated again.
+#[derive(Default)]
+pub struct EditionCache {
+    map: Mutex<FxHashMap<String, CachedEdition>>,
+}
+
+/// The source an edition was validated from, under which phone region, and the result.
+type CachedEdition = (Arc<EditionSource>, country::Id, Arc<Built>);
+
+impl EditionCache {
+    fn lookup(&self, source: &Arc<EditionSource>, region: country::Id) -> Option<Arc<Built>> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&source.file.path)
+            .filter(|(s, r, _)| Arc::ptr_eq(s, source) && *r == region)
+            .map(|(_, _, b)| b.clone())
+    }
+
+    fn store(&self, source: &Arc<EditionSource>, region: country::Id, built: Arc<Built>) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(source.file.path.clone(), (source.clone(), region, built));
+    }
+}
+
+/// An edition validated on its own, with what the site-wide checks need.
+struct Built {
+    edition: Arc<Edition>,
+    uses: Vec<IdUse>,
+    diags: Vec<Diagnostic>,
+}
+
+/// A member's person id and where it came from, for the site-wide id checks.
+struct IdUse {
+    id: String,
+    name: String,
+    name_span: std::ops::Range<usize>,
+    /// The span of an explicit `id`.
+    id_span: Option<std::ops::Range<usize>>,
+}
+
 /// Validates `site` under `config`. Problems are pushed to `diags`.
 pub fn validate(
     config: Config,
@@ -31,10 +76,45 @@ pub fn validate(
     opts: &Options,
     diags: &mut Vec<Diagnostic>,
 ) -> Roster {
+    validate_cached(config, site, opts, diags, &EditionCache::default())
+}
+
+/// As [`validate`], reusing the editions of `cache` whose source did not change.
+pub fn validate_cached(
+    config: Config,
+    site: SiteSource,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+    cache: &EditionCache,
+) -> Roster {
+    let region = config.phone_region;
+    let todo: Vec<&Arc<EditionSource>> = site
+        .districts
+        .iter()
+        .flat_map(|d| &d.editions)
+        .filter(|e| cache.lookup(e, region).is_none())
+        .collect();
+    let numbers = todo.iter().flat_map(|e| &e.bodies).flat_map(|b| &b.members);
+    super::phone::warm(
+        numbers
+            .flat_map(|m| [m.mobile.as_ref(), m.office_phone.as_ref()])
+            .flatten()
+            .map(|t| t.value.as_str()),
+        region,
+    );
+    let built: Vec<(Arc<EditionSource>, Arc<Built>)> = todo
+        .into_par_iter()
+        .map(|e| {
+            let b = Arc::new(build_edition(e, &config));
+            cache.store(e, region, b.clone());
+            (e.clone(), b)
+        })
+        .collect();
+    drop(built);
     let mut ids = IdRegistry::default();
     let mut districts: Vec<District> = Vec::with_capacity(site.districts.len());
     for source in &site.districts {
-        districts.push(district(source, &config, opts, &mut ids, diags));
+        districts.push(district(source, &config, opts, &mut ids, diags, cache));
     }
     let districts = arrange(districts, &site.districts, opts, diags);
     let people = index_people(&districts);
@@ -66,6 +146,7 @@ fn district(
     opts: &Options,
     ids: &mut IdRegistry,
     diags: &mut Vec<Diagnostic>,
+    cache: &EditionCache,
 ) -> District {
     let slug = source
         .path
@@ -80,7 +161,19 @@ fn district(
         if opts.as_of.is_some_and(|d| e.date > d) {
             continue;
         }
-        editions.push(edition(e, config, ids, diags));
+        let built = match cache.lookup(e, config.phone_region) {
+            Some(b) => b,
+            None => {
+                let b = Arc::new(build_edition(e, config));
+                cache.store(e, config.phone_region, b.clone());
+                b
+            }
+        };
+        diags.extend(built.diags.iter().cloned());
+        for u in &built.uses {
+            ids.register(&e.file, u, diags);
+        }
+        editions.push(built.edition.clone());
     }
     District {
         path: source.path.clone(),
@@ -121,21 +214,19 @@ fn check_district_slug(source: &DistrictSource, slug: &str, diags: &mut Vec<Diag
     }
 }
 
-fn edition(
-    source: &EditionSource,
-    config: &Config,
-    ids: &mut IdRegistry,
-    diags: &mut Vec<Diagnostic>,
-) -> Edition {
+fn build_edition(source: &EditionSource, config: &Config) -> Built {
     let file = &source.file;
+    let mut diags = Vec::new();
+    let mut uses = Vec::new();
     let mut bodies = Vec::with_capacity(source.bodies.len());
-    let mut seen: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+    let mut seen: FxHashMap<String, std::ops::Range<usize>> = FxHashMap::default();
     for b in &source.bodies {
         let mut members = Vec::with_capacity(b.members.len());
         for m in &b.members {
-            let Some(member) = member(file, m, config, ids, diags) else {
+            let Some((member, id_use)) = member(file, m, config, &mut diags) else {
                 continue;
             };
+            uses.push(id_use);
             let at =
                 m.id.as_ref()
                     .map_or_else(|| m.span.clone(), |t| t.span.clone());
@@ -174,13 +265,18 @@ fn edition(
                 .with_help("an edition is the district's whole roster on that date: list at least one [[body.member]]"),
         );
     }
-    Edition {
+    let edition = Edition {
         date: source.date,
         reason: source.reason.as_ref().map(|t| t.value.clone()),
         source: source.source.as_ref().map(|t| t.value.clone()),
         note: source.note.as_ref().map(|t| t.value.clone()),
         bodies,
         file: file.path.clone(),
+    };
+    Built {
+        edition: Arc::new(edition),
+        uses,
+        diags,
     }
 }
 
@@ -188,9 +284,8 @@ fn member(
     file: &FileRef,
     m: &MemberSource,
     config: &Config,
-    ids: &mut IdRegistry,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Member> {
+) -> Option<(Member, IdUse)> {
     let name = m.name.as_ref()?;
     let post = m.post.as_ref()?;
     let id = match &m.id {
@@ -209,7 +304,12 @@ fn member(
         }
         None => id::derive(&name.value),
     };
-    ids.register(file, m, &id, name, diags);
+    let id_use = IdUse {
+        id: id.clone(),
+        name: name.value.clone(),
+        name_span: name.span.clone(),
+        id_span: m.id.as_ref().map(|t| t.span.clone()),
+    };
     let phone = |t: &Option<Text>, field: &str, diags: &mut Vec<Diagnostic>| -> Option<Phone> {
         let t = t.as_ref()?;
         match Phone::parse(&t.value, config.phone_region) {
@@ -229,7 +329,7 @@ fn member(
     };
     let mobile = phone(&m.mobile, "mobile", diags);
     let office_phone = phone(&m.office_phone, "office_phone", diags);
-    Some(Member {
+    let member = Member {
         id,
         name: name.value.clone(),
         post: post.value.clone(),
@@ -240,7 +340,8 @@ fn member(
         hours: m.hours.as_ref().map(|t| t.value.clone()),
         verified: m.verified.as_ref().map(|v| v.0),
         private: private_fields(file, &m.private, diags),
-    })
+    };
+    Some((member, id_use))
 }
 
 fn private_fields(file: &FileRef, list: &[Text], diags: &mut Vec<Diagnostic>) -> FieldSet {
@@ -267,49 +368,39 @@ fn private_fields(file: &FileRef, list: &[Text], diags: &mut Vec<Diagnostic>) ->
 /// First sighting of each person id across the site, to keep one name per id.
 #[derive(Default)]
 struct IdRegistry {
-    seen: HashMap<String, Sighting>,
+    seen: FxHashMap<String, Sighting>,
 }
 
 struct Sighting {
     name: String,
-    file: String,
-    line: usize,
+    file: FileRef,
+    /// Where the name is; its line is worked out only for a diagnostic.
+    at: usize,
     explicit: bool,
 }
 
 impl IdRegistry {
-    fn register(
-        &mut self,
-        file: &FileRef,
-        m: &MemberSource,
-        id: &str,
-        name: &Text,
-        diags: &mut Vec<Diagnostic>,
-    ) {
-        let explicit = m.id.is_some();
-        let Some(first) = self.seen.get(id) else {
-            let line = file.line_col(name.span.start).0;
-            self.seen.insert(
-                id.to_owned(),
-                Sighting {
-                    name: name.value.clone(),
-                    file: file.path.clone(),
-                    line,
-                    explicit,
-                },
-            );
+    fn register(&mut self, file: &FileRef, u: &IdUse, diags: &mut Vec<Diagnostic>) {
+        let explicit = u.id_span.is_some();
+        let Some(first) = self.seen.get(&u.id) else {
+            let sighting = Sighting {
+                name: u.name.clone(),
+                file: file.clone(),
+                at: u.name_span.start,
+                explicit,
+            };
+            self.seen.insert(u.id.clone(), sighting);
             return;
         };
-        if first.name == name.value {
+        if first.name == u.name {
             return;
         }
-        let span =
-            m.id.as_ref()
-                .map_or_else(|| name.span.clone(), |t| t.span.clone());
-        let place = format!("{}:{}", first.file, first.line);
+        let span = u.id_span.clone().unwrap_or_else(|| u.name_span.clone());
+        let place = format!("{}:{}", first.file.path, first.file.line_col(first.at).0);
+        let id = &u.id;
         if explicit && first.explicit {
             diags.push(
-                Diagnostic::at(file, span, format!("id `{id}` is named `{}` here but `{}` at {place}", name.value, first.name))
+                Diagnostic::at(file, span, format!("id `{id}` is named `{}` here but `{}` at {place}", u.name, first.name))
                     .as_warning()
                     .with_help("if this is a correction of the name, fix the older edition too; if these are two people, give them different ids"),
             );
@@ -320,7 +411,7 @@ impl IdRegistry {
                     span,
                     format!(
                         "`{}` and `{}` ({place}) get the same person id `{id}`",
-                        name.value, first.name
+                        u.name, first.name
                     ),
                 )
                 .with_label("id collision")

@@ -66,11 +66,11 @@ pub struct ChangeView {
     pub from_post: Option<String>,
     pub to_body: Option<String>,
     pub to_post: Option<String>,
-    /// The other district of a transfer.
+    /// The other district of a transfer, and the label's text around its name.
     pub other: Option<Link>,
+    pub other_before: String,
+    pub other_after: String,
     pub fields: Vec<FieldView>,
-    /// The change in one line of text.
-    pub text: String,
 }
 
 pub fn change_view(r: &Roster, c: &Change, t: &Labels) -> ChangeView {
@@ -85,8 +85,14 @@ pub fn change_view(r: &Roster, c: &Change, t: &Labels) -> ChangeView {
         to_body: None,
         to_post: None,
         other: None,
+        other_before: String::new(),
+        other_after: String::new(),
         fields: Vec::new(),
-        text: describe(r, c, t),
+    };
+    let around = |key: &str| {
+        let text = label(t, key);
+        let (before, after) = text.split_once("{district}").unwrap_or((text, ""));
+        (before.to_owned(), after.to_owned())
     };
     let other = |d: usize| {
         Some(Link {
@@ -101,6 +107,7 @@ pub fn change_view(r: &Roster, c: &Change, t: &Labels) -> ChangeView {
             } else {
                 "joined"
             };
+            (v.other_before, v.other_after) = around("transferred_from");
             v.body = Some(body.clone());
             v.post = Some(post.clone());
             v.other = from.and_then(|p| other(p.district));
@@ -111,6 +118,7 @@ pub fn change_view(r: &Roster, c: &Change, t: &Labels) -> ChangeView {
             } else {
                 "left"
             };
+            (v.other_before, v.other_after) = around("transferred_to");
             v.body = Some(body.clone());
             v.post = Some(post.clone());
             v.other = to.and_then(|p| other(p.district));
@@ -333,12 +341,13 @@ pub fn entry(
 }
 
 /// Renders every district's change log and the site-wide log.
-pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn render(ctx: &Ctx<'_>, scope: &super::Scope, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut errors: Vec<Diagnostic> = (0..ctx.roster.districts.len())
         .into_par_iter()
-        .filter(|d| !ctx.roster.districts[*d].editions.is_empty())
+        .filter(|d| !ctx.roster.districts[*d].editions.is_empty() && scope.district(*d))
         .filter_map(|d| district_log(ctx, d, sink).err())
         .collect();
+    let _t = crate::timing::stage("render: site change log");
     errors.extend(site_log(ctx, sink).err());
     errors
 }
@@ -384,13 +393,37 @@ struct TransferView {
     date: String,
 }
 
+/// One district's edition on the site-wide log: counts by kind and a link to the details.
+#[derive(Debug, Serialize)]
+struct Summary {
+    district: Link,
+    /// The entry on the district's log.
+    url: String,
+    reason: Option<String>,
+    initial: bool,
+    /// Changes other than transfers, which the day lists in full.
+    counts: Vec<Count>,
+    /// All changes, transfers included.
+    total: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct Count {
+    kind: &'static str,
+    title: String,
+    n: usize,
+}
+
 #[derive(Debug, Serialize)]
 struct Day {
     date: String,
     transfers: Vec<TransferView>,
-    entries: Vec<EntryView>,
+    districts: Vec<Summary>,
 }
 
+/// The site-wide log: every date newest first; each transfer once with both ends, and each
+/// district edition of the day with its changes counted by kind and linked to its log. It stays
+/// one compact page even when a province reshuffles thousands of officials on one day.
 fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     #[derive(Serialize)]
     struct Page {
@@ -405,59 +438,67 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
             by_date.entry(edition.date).or_default().push((d, e));
         }
     }
-    let not_transfer = |c: &Change| {
-        !matches!(
-            c.kind,
-            Kind::Joined { from: Some(_), .. } | Kind::Left { to: Some(_), .. }
-        )
+    let link = |i: usize| Link {
+        name: r.districts[i].name.clone(),
+        url: links::district(&r.districts[i].path),
     };
     let days = by_date
         .into_iter()
         .rev()
         .map(|(date, editions)| {
             let mut transfers = Vec::new();
+            let mut districts = Vec::new();
             for (d, e) in &editions {
-                for c in &ctx.history.changes[*d][*e] {
+                let changes = &ctx.history.changes[*d][*e];
+                let mut counts: Vec<Count> = GROUPS
+                    .iter()
+                    .filter(|(kind, _)| *kind != "transferred")
+                    .map(|(kind, key)| Count {
+                        kind,
+                        title: label(t, key).to_owned(),
+                        n: 0,
+                    })
+                    .collect();
+                for c in changes.iter() {
                     if let Kind::Left {
                         post, to: Some(p), ..
                     } = &c.kind
                     {
-                        let to_post = ctx.history.changes[p.district]
-                            .iter()
-                            .flatten()
-                            .find_map(|j| match &j.kind {
-                                Kind::Joined {
-                                    post,
-                                    from: Some(f),
-                                    ..
-                                } if j.person == c.person && f.district == *d => Some(post.clone()),
-                                _ => None,
-                            })
-                            .unwrap_or_default();
-                        let link = |i: usize| Link {
-                            name: r.districts[i].name.clone(),
-                            url: links::district(&r.districts[i].path),
-                        };
                         transfers.push(TransferView {
                             name: c.name.clone(),
                             url: links::person(&c.person),
                             from: link(*d),
                             from_post: post.clone(),
                             to: link(p.district),
-                            to_post,
+                            to_post: joined_post(ctx.history, p.district, &c.person, *d),
                             date: p.date.to_string(),
                         });
                     }
+                    let kind = group_of(change_kind(c));
+                    if let Some(count) = counts.iter_mut().find(|x| x.kind == kind) {
+                        count.n += 1;
+                    }
                 }
+                counts.retain(|c| c.n > 0);
+                let district = &r.districts[*d];
+                districts.push(Summary {
+                    district: link(*d),
+                    url: format!(
+                        "{}#{}-{}",
+                        links::changes(&district.path),
+                        district.path.replace('/', "-"),
+                        date
+                    ),
+                    reason: district.editions[*e].reason.clone(),
+                    initial: *e == 0,
+                    counts,
+                    total: changes.len(),
+                });
             }
-            let entries = editions
-                .iter()
-                .map(|(d, e)| entry(r, ctx.history, *d, *e, t, not_transfer))
-                .collect();
             Day {
                 date: date.to_string(),
                 transfers,
-                entries,
+                districts,
             }
         })
         .collect();
@@ -472,13 +513,44 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     ctx.page("site_changes.html", out, &page, sink)
 }
 
+/// The post a transferred person took in the district they joined.
+fn joined_post(h: &History, district: usize, person: &str, from: usize) -> String {
+    h.changes[district]
+        .iter()
+        .flat_map(|e| e.iter())
+        .find_map(|j| match &j.kind {
+            Kind::Joined {
+                post,
+                from: Some(f),
+                ..
+            } if j.person == person && f.district == from => Some(post.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The view kind of a change (as [`change_view`] names it).
+fn change_kind(c: &Change) -> &'static str {
+    match &c.kind {
+        Kind::Joined { from: Some(_), .. } => "transferred_in",
+        Kind::Left { to: Some(_), .. } => "transferred_out",
+        Kind::Joined { .. } => "joined",
+        Kind::Left { .. } => "left",
+        Kind::Post { .. } => "post",
+        Kind::Duties(_) => "duties",
+        Kind::Contact { .. } => "contact",
+    }
+}
+
 /// A change on a person page.
 #[derive(Debug, Serialize)]
 pub struct PersonChange {
     pub date: String,
     pub district: Link,
     pub edition_url: String,
-    pub change: ChangeView,
+    pub kind: &'static str,
+    /// The change in one line of text.
+    pub text: String,
 }
 
 /// Every person's changes, newest first: person id → (district, edition, change).
@@ -486,7 +558,7 @@ pub fn by_person(h: &History) -> HashMap<&str, Vec<(usize, usize, &Change)>> {
     let mut map: HashMap<&str, Vec<(usize, usize, &Change)>> = HashMap::new();
     for (d, district) in h.changes.iter().enumerate() {
         for (e, changes) in district.iter().enumerate() {
-            for c in changes {
+            for c in changes.iter() {
                 map.entry(c.person.as_str()).or_default().push((d, e, c));
             }
         }
@@ -513,7 +585,8 @@ pub fn person_changes(ctx: &Ctx<'_>, id: &str) -> Vec<PersonChange> {
                         url: links::district(&district.path),
                     },
                     edition_url: links::edition(&district.path, date),
-                    change: change_view(r, c, &ctx.theme.labels),
+                    kind: c.kind.name(),
+                    text: describe(r, c, &ctx.theme.labels),
                 },
             )
         })

@@ -1,4 +1,5 @@
-//! `/changes.xml`: an Atom feed (RFC 4287) with one entry per district edition, newest first.
+//! `/changes.xml`: an Atom feed (RFC 4287) with one entry per district edition, newest first
+//! (the newest [`MAX_ENTRIES`]; the site keeps the whole log).
 //! Entry ids are the absolute URLs of the archive pages, so they never change; `updated` is
 //! the edition date; all links are absolute, from `base_url`.
 
@@ -11,6 +12,9 @@ use super::theme::escape_html as esc;
 use super::{Ctx, links};
 use crate::diag::Diagnostic;
 use crate::output::Sink;
+
+/// Feed readers want the recent past, not a province's whole history: the newest editions.
+pub const MAX_ENTRIES: usize = 200;
 
 fn stamp(date: NaiveDate) -> String {
     format!("{date}T00:00:00Z")
@@ -34,6 +38,7 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         })
         .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries.truncate(MAX_ENTRIES);
     let mut xml = String::with_capacity(1024 + entries.len() * 512);
     xml.push_str(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
@@ -98,7 +103,7 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         }
         if !changes.is_empty() {
             html.push_str("<ul>");
-            for c in changes {
+            for c in changes.iter() {
                 let _ = write!(html, "<li>{}</li>", esc(&describe(r, c, t)));
             }
             html.push_str("</ul>");

@@ -4,6 +4,21 @@
 
 use chrono::NaiveDate;
 
+/// The files a district's own pages are written to (not its children's).
+pub fn district_outputs(d: &crate::model::District) -> Vec<String> {
+    let mut out = vec![district(&d.path)];
+    out.extend(d.editions.iter().map(|e| edition(&d.path, e.date)));
+    if !d.editions.is_empty() {
+        out.push(changes(&d.path));
+    }
+    out
+}
+
+/// The files a person's pages are written to.
+pub fn person_outputs(id: &str) -> Vec<String> {
+    vec![person(id)]
+}
+
 pub fn district(path: &str) -> String {
     format!("{path}/index.html")
 }

@@ -14,7 +14,9 @@ pub mod theme;
 pub mod view;
 pub mod web;
 
-use std::collections::{BTreeMap, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -29,13 +31,17 @@ use view::{Features, MemberViews, SiteView};
 
 /// What every page renderer needs, built once per build.
 pub struct Ctx<'a> {
+    /// Unique per build (see [`Ctx::page_at`]).
+    id: u64,
+    /// Site, labels and language as template values.
+    base: tera::Context,
     /// The site folder.
     pub root: &'a std::path::Path,
     /// The roster as the web channel may show it.
     pub roster: &'a Roster,
     pub theme: &'a Theme,
     pub site: SiteView,
-    pub members: MemberViews,
+    pub members: MemberViews<'a>,
     /// Fields the web policy allows.
     pub allowed: FieldSet,
     /// The change log as the web may show it.
@@ -57,6 +63,9 @@ impl Ctx<'_> {
     }
 
     /// As [`Ctx::page`], with an explicit prefix for links to the site root.
+    ///
+    /// The common part of the context (site, labels, language) is serialised once per thread
+    /// and build, not once per page; the page's own keys are added for one render and removed.
     pub fn page_at<T: Serialize>(
         &self,
         template: &str,
@@ -65,34 +74,59 @@ impl Ctx<'_> {
         page: &T,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
-        #[derive(Serialize)]
-        struct Full<'b, T> {
-            site: &'b SiteView,
-            t: &'b BTreeMap<String, String>,
-            lang: &'b str,
-            root: String,
-            canonical: String,
-            #[serde(flatten)]
-            page: &'b T,
-        }
-        let full = Full {
-            site: &self.site,
-            t: &self.theme.labels,
-            lang: &self.roster.config.language,
-            canonical: links::absolute(&self.roster.config.base_url, out),
-            root,
-            page,
-        };
-        let context = tera::Context::from_serialize(&full).map_err(|e| {
-            Diagnostic::error(out, format!("internal error preparing {template}: {e}"))
-        })?;
-        let html = self
-            .theme
-            .tera
-            .render(template, &context)
-            .map_err(|e| template_error(template, out, &e))?;
+        let internal =
+            |e: String| Diagnostic::error(out, format!("internal error preparing {template}: {e}"));
+        let mut value = serde_json::to_value(page).map_err(|e| internal(e.to_string()))?;
+        let map = value
+            .as_object_mut()
+            .ok_or_else(|| internal("page data is not a map".to_owned()))?;
+        map.insert("root".to_owned(), root.into());
+        map.insert(
+            "canonical".to_owned(),
+            links::absolute(&self.roster.config.base_url, out).into(),
+        );
+        let keys: Vec<String> = map.keys().cloned().collect();
+        let own = tera::Context::from_value(value).map_err(|e| internal(e.to_string()))?;
+        let html = BASE.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            if cell.as_ref().is_none_or(|(id, _)| *id != self.id) {
+                *cell = Some((self.id, self.base.clone()));
+            }
+            let (_, context) = cell.as_mut().expect("just set");
+            context.extend(own);
+            let result = self.theme.tera.render(template, context);
+            for k in &keys {
+                context.remove(k);
+            }
+            result
+        });
+        let html = html.map_err(|e| template_error(template, out, &e))?;
         put(sink, out, html.into_bytes())
     }
+}
+
+thread_local! {
+    /// The common template context of the build with this id, per rendering thread.
+    static BASE: RefCell<Option<(u64, tera::Context)>> = const { RefCell::new(None) };
+}
+
+/// A new id for each [`Ctx`], so a thread never reuses another build's context.
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The part of every page's context that is the same for the whole build.
+fn base_context(
+    site: &SiteView,
+    labels: &BTreeMap<String, String>,
+    language: &str,
+) -> tera::Context {
+    let mut c = tera::Context::new();
+    c.insert("site", site);
+    c.insert("t", labels);
+    c.insert("lang", language);
+    c
 }
 
 fn template_error(template: &str, out: &str, err: &tera::Error) -> Diagnostic {
@@ -107,25 +141,70 @@ pub fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic
         .map_err(|e| Diagnostic::error(path, format!("cannot write output: {e}")))
 }
 
-/// Renders the whole site into `sink`; returns the errors (empty on success).
 /// Which parts of the site to render.
 #[derive(Debug, Clone, Copy)]
 pub struct Parts {
     /// Pages, change logs, feed, static files.
     pub web: bool,
-    /// print/index.html and print/roster.pdf.
+    /// print/index.html.
     pub print: bool,
+    /// print/roster.pdf (typeset with Typst; `serve` does it on demand).
+    pub pdf: bool,
 }
 
+impl Parts {
+    pub const ALL: Parts = Parts {
+        web: true,
+        print: true,
+        pdf: true,
+    };
+}
+
+/// Which pages of the site to render: all, or (for a rebuild in `serve` after an edit) the
+/// pages of some districts and people plus the site-wide pages that summarise everything.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    All,
+    Some {
+        districts: HashSet<usize>,
+        people: HashSet<String>,
+    },
+}
+
+impl Scope {
+    pub fn district(&self, d: usize) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Some { districts, .. } => districts.contains(&d),
+        }
+    }
+
+    pub fn person(&self, id: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Some { people, .. } => people.contains(id),
+        }
+    }
+
+    /// Pages that change only when the site's configuration or pages do (404, pages/).
+    pub fn stable_pages(&self) -> bool {
+        matches!(self, Scope::All)
+    }
+}
+
+/// Renders the site into `sink`; returns the errors (empty on success). `full_history` is the
+/// history of `roster` before redaction.
 pub fn site(
     root: &std::path::Path,
     roster: &Roster,
+    full_history: &History,
     theme: &Theme,
     parts: Parts,
+    scope: &Scope,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
+    let t = crate::timing::stage("render: prepare");
     let web = publish::redact(roster, Channel::Web);
-    let full_history = History::compute(roster);
     let history = full_history.redacted(roster.config.publish.web);
     let features = Features {
         changes: true,
@@ -133,18 +212,22 @@ pub fn site(
         pdf: cfg!(feature = "pdf") && roster.config.print.pdf,
         ..Features::default()
     };
+    let site = SiteView::new(&web, features);
     let ctx = Ctx {
+        id: next_id(),
+        base: base_context(&site, &theme.labels, &roster.config.language),
         root,
         history: &history,
         person_changes: changes::by_person(&history),
-        site: SiteView::new(&web, features),
-        members: view::member_views(&web),
+        site,
+        members: MemberViews::new(&web),
         allowed: roster.config.publish.web,
         roster: &web,
         theme,
     };
+    drop(t);
     let mut errors = Vec::new();
-    if parts.web {
+    if parts.web && scope.stable_pages() {
         errors.extend(
             theme
                 .static_files
@@ -152,12 +235,21 @@ pub fn site(
                 .filter_map(|(path, bytes)| put(sink, path, bytes.clone()).err())
                 .collect::<Vec<_>>(),
         );
-        errors.extend(web::render(&ctx, sink));
-        errors.extend(changes::render(&ctx, sink));
+    }
+    if parts.web {
+        let t = crate::timing::stage("render: web pages");
+        errors.extend(web::render(&ctx, scope, sink));
+        drop(t);
+        let t = crate::timing::stage("render: change logs");
+        errors.extend(changes::render(&ctx, scope, sink));
+        drop(t);
+        let t = crate::timing::stage("render: feed");
         errors.extend(feed::render(&ctx, sink).err());
+        drop(t);
     }
     if parts.print {
-        errors.extend(print::render(&ctx, roster, &full_history, sink));
+        let _t = crate::timing::stage("render: print");
+        errors.extend(print::render(&ctx, roster, full_history, parts.pdf, sink));
     }
     collapse_repeats(errors)
 }

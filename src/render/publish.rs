@@ -11,7 +11,16 @@ pub fn redact(roster: &Roster, channel: Channel) -> Roster {
     let mut out = roster.clone();
     for d in &mut out.districts {
         for e in &mut d.editions {
-            for b in &mut e.bodies {
+            // Editions are shared: copy only those that have something to hide.
+            let hides = e.members().any(|(_, m)| {
+                Field::ALL
+                    .iter()
+                    .any(|f| m.get(*f).is_some() && !visible(m, *f, allowed))
+            });
+            if !hides {
+                continue;
+            }
+            for b in &mut std::sync::Arc::make_mut(e).bodies {
                 for m in &mut b.members {
                     redact_member(m, allowed);
                 }

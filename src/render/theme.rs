@@ -34,6 +34,9 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "changes.html",
     "site_changes.html",
     "print.html",
+    "roster_table.html",
+    "edition_meta.html",
+    "change_entry.html",
 );
 
 macro_rules! embed_static {

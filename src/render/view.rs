@@ -174,16 +174,31 @@ impl Columns {
     }
 }
 
-/// Member views of every edition: `[district][edition][body][member]`.
-pub type MemberViews = Vec<Vec<Vec<Vec<MemberView>>>>;
+/// Member views of a district's editions: `[edition][body][member]`.
+pub type DistrictViews = Vec<Vec<Vec<MemberView>>>;
 
-pub fn member_views(roster: &Roster) -> MemberViews {
-    use rayon::prelude::*;
-    roster
-        .districts
-        .par_iter()
-        .map(|d| {
-            d.editions
+/// Member views of every district, made the first time a page needs them (a partial
+/// rebuild renders only some districts and people).
+pub struct MemberViews<'a> {
+    roster: &'a Roster,
+    slots: Vec<std::sync::OnceLock<DistrictViews>>,
+}
+
+impl<'a> MemberViews<'a> {
+    pub fn new(roster: &'a Roster) -> Self {
+        MemberViews {
+            roster,
+            slots: (0..roster.districts.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        }
+    }
+
+    /// The views of district `d`.
+    pub fn district(&self, d: usize) -> &DistrictViews {
+        self.slots[d].get_or_init(|| {
+            self.roster.districts[d]
+                .editions
                 .iter()
                 .map(|e| {
                     e.bodies
@@ -193,5 +208,5 @@ pub fn member_views(roster: &Roster) -> MemberViews {
                 })
                 .collect()
         })
-        .collect()
+    }
 }

@@ -22,15 +22,28 @@ enum Job<'a> {
 }
 
 /// Renders every page of the website into `sink`.
-pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn render(ctx: &Ctx<'_>, scope: &super::Scope, sink: &dyn Sink) -> Vec<Diagnostic> {
     let r = ctx.roster;
-    let mut jobs = vec![Job::Home, Job::NotFound];
-    for (i, d) in r.districts.iter().enumerate() {
+    let mut jobs = vec![Job::Home];
+    if scope.stable_pages() {
+        jobs.push(Job::NotFound);
+        jobs.extend((0..r.pages.len()).map(Job::Page));
+    }
+    for (i, d) in r
+        .districts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| scope.district(*i))
+    {
         jobs.push(Job::District(i));
         jobs.extend((0..d.editions.len()).map(|e| Job::Edition(i, e)));
     }
-    jobs.extend(r.people.values().map(Job::Person));
-    jobs.extend((0..r.pages.len()).map(Job::Page));
+    jobs.extend(
+        r.people
+            .values()
+            .filter(|p| scope.person(&p.id))
+            .map(Job::Person),
+    );
     jobs.par_iter()
         .filter_map(|job| {
             let result = match job {
@@ -159,7 +172,7 @@ fn district(ctx: &Ctx<'_>, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> 
         district: district_view(ctx, i),
         crumbs: crumbs(r, i),
         edition: current
-            .map(|e| EditionView::new(&d.path, &d.editions[e], None, &ctx.members[i][e])),
+            .map(|e| EditionView::new(&d.path, &d.editions[e], None, &ctx.members.district(i)[e])),
         cols: d.current().map(|e| Columns::for_edition(e, ctx.allowed)),
         children: d
             .children
@@ -205,7 +218,7 @@ fn edition(ctx: &Ctx<'_>, i: usize, e: usize, sink: &dyn Sink) -> Result<(), Dia
     let page = Page {
         district: district_view(ctx, i),
         crumbs,
-        edition: EditionView::new(&d.path, ed, next, &ctx.members[i][e]),
+        edition: EditionView::new(&d.path, ed, next, &ctx.members.district(i)[e]),
         cols: Columns::for_edition(ed, ctx.allowed),
     };
     ctx.page(
@@ -323,7 +336,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
                 district_url: links::district(&d.path),
                 body: &r.body(*a).name,
                 since: since.to_string(),
-                member: &ctx.members[a.district][a.edition][a.body][a.member],
+                member: &ctx.members.district(a.district)[a.edition][a.body][a.member],
             }
         })
         .collect();

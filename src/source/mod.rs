@@ -8,8 +8,11 @@ pub mod reader;
 pub mod text;
 pub mod walk;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -37,7 +40,7 @@ pub struct DistrictSource {
     /// `district.toml`, when present and well-formed.
     pub meta: Option<DistrictMeta>,
     /// Editions sorted by date.
-    pub editions: Vec<EditionSource>,
+    pub editions: Vec<Arc<EditionSource>>,
     /// Edition files found, including unreadable or misnamed ones.
     pub edition_files: usize,
 }
@@ -102,11 +105,99 @@ pub struct PageSource {
     pub body: String,
 }
 
+/// Parsed edition files, kept between rebuilds by `serve`: a file whose size and modification
+/// time are unchanged (and that the watcher did not report) is not read again.
+#[derive(Default)]
+pub struct SourceCache {
+    editions: Mutex<HashMap<String, Cached>>,
+}
+
+struct Cached {
+    stamp: (u64, Option<SystemTime>),
+    edition: Option<Arc<EditionSource>>,
+    diags: Vec<Diagnostic>,
+}
+
+fn stamp(path: &Path) -> Option<(u64, Option<SystemTime>)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
+impl SourceCache {
+    /// Forgets the files at these paths (relative to the site root).
+    pub fn invalidate<'a>(&self, paths: impl IntoIterator<Item = &'a str>) {
+        let mut map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
+        for p in paths {
+            map.remove(p);
+        }
+    }
+
+    fn get(
+        &self,
+        rel: &str,
+        stamp: Option<(u64, Option<SystemTime>)>,
+    ) -> Option<(Option<Arc<EditionSource>>, Vec<Diagnostic>)> {
+        let stamp = stamp?;
+        let map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(rel)
+            .filter(|c| c.stamp == stamp)
+            .map(|c| (c.edition.clone(), c.diags.clone()))
+    }
+
+    fn put(
+        &self,
+        rel: &str,
+        stamp: Option<(u64, Option<SystemTime>)>,
+        edition: Option<Arc<EditionSource>>,
+        diags: &[Diagnostic],
+    ) {
+        if let Some(stamp) = stamp {
+            let mut map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
+            map.insert(
+                rel.to_owned(),
+                Cached {
+                    stamp,
+                    edition,
+                    diags: diags.to_vec(),
+                },
+            );
+        }
+    }
+
+    /// Keeps only the entries of these files.
+    fn retain(&self, live: &std::collections::HashSet<&str>) {
+        let mut map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|k, _| live.contains(k.as_str()));
+    }
+}
+
 /// Walks and parses `root/content`. Problems are pushed to `diags`; what could be read is
 /// returned so that later stages can report their problems in the same run.
 pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSource {
+    load_cached(root, diags, &SourceCache::default())
+}
+
+/// As [`load`], reusing the editions of `cache` that did not change on disk.
+pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache) -> SiteSource {
     let tree = walk::walk(root, diags);
     let read = |rel: &String| text::read(&root.join(rel), rel);
+    let edition =
+        |rel: &String, date: chrono::NaiveDate| -> (Option<Arc<EditionSource>>, Vec<Diagnostic>) {
+            let stamp = stamp(&root.join(rel));
+            if let Some(hit) = cache.get(rel, stamp) {
+                return hit;
+            }
+            let mut diags = Vec::new();
+            let edition = match read(rel) {
+                Ok(file) => parse::edition(&file, date, &mut diags).map(Arc::new),
+                Err(e) => {
+                    diags.push(e);
+                    None
+                }
+            };
+            cache.put(rel, stamp, edition.clone(), &diags);
+            (edition, diags)
+        };
 
     let districts: Vec<(DistrictSource, Vec<Diagnostic>)> = tree
         .districts
@@ -120,20 +211,10 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSource {
                     None
                 }
             });
-            let editions: Vec<(Option<EditionSource>, Vec<Diagnostic>)> = d
+            let editions: Vec<(Option<Arc<EditionSource>>, Vec<Diagnostic>)> = d
                 .editions
                 .par_iter()
-                .map(|(rel, date)| {
-                    let mut diags = Vec::new();
-                    let edition = match read(rel) {
-                        Ok(file) => parse::edition(&file, *date, &mut diags),
-                        Err(e) => {
-                            diags.push(e);
-                            None
-                        }
-                    };
-                    (edition, diags)
-                })
+                .map(|(rel, date)| edition(rel, *date))
                 .collect();
             let mut list = Vec::with_capacity(editions.len());
             for (e, ds) in editions {
@@ -151,6 +232,12 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSource {
             )
         })
         .collect();
+    let live: std::collections::HashSet<&str> = tree
+        .districts
+        .iter()
+        .flat_map(|d| d.editions.iter().map(|(rel, _)| rel.as_str()))
+        .collect();
+    cache.retain(&live);
 
     let mut site = SiteSource::default();
     for (d, ds) in districts {

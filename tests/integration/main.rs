@@ -2,7 +2,10 @@
 
 mod support;
 
+mod browser;
 mod build;
 mod check;
 mod history;
+mod incremental;
 mod print;
+pub mod serve;

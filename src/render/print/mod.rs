@@ -372,6 +372,7 @@ pub fn render(
     ctx: &Ctx<'_>,
     full: &Roster,
     full_history: &History,
+    want_pdf: bool,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
     let roster = super::publish::redact(full, Channel::Print);
@@ -379,7 +380,8 @@ pub fn render(
     let labels = &ctx.theme.labels;
     let mut errors = Vec::new();
     #[cfg(feature = "pdf")]
-    let fonts = if full.config.print.pdf {
+    let fonts = if want_pdf && full.config.print.pdf {
+        let _t = crate::timing::stage("print: find fonts");
         match pdf::Fonts::find(ctx.root, &full.config.print.fonts) {
             Ok(f) => Some(f),
             Err(d) => {
@@ -413,13 +415,14 @@ pub fn render(
     );
     #[cfg(feature = "pdf")]
     if let Some(fonts) = fonts {
+        let _t = crate::timing::stage("print: typeset PDF");
         match pdf::typeset(&data, &ctx.theme.print_template, &fonts) {
             Ok(bytes) => errors.extend(super::put(sink, "print/roster.pdf", bytes).err()),
             Err(d) => errors.push(d),
         }
     }
     #[cfg(not(feature = "pdf"))]
-    if full.config.print.pdf {
+    if want_pdf && full.config.print.pdf {
         errors.push(
             Diagnostic::warning(
                 "roster.toml",

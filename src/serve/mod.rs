@@ -1,0 +1,311 @@
+//! `roster serve`: builds the site in memory, serves it on the loopback interface, watches the
+//! site folder and rebuilds on every change (see [`session`]), and reloads open pages
+//! (server-sent events from a script injected only when serving). A bad edit never stops the
+//! server: it keeps serving the last good site, prints the diagnostics and shows them as a
+//! banner in the browser.
+
+pub mod http;
+pub mod session;
+mod watch;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use tiny_http::{Method, Server};
+
+use crate::BuildOptions;
+use crate::diag::{self, Diagnostic};
+use session::{Files, Session};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub interface: String,
+    pub port: u16,
+    pub open: bool,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// What the server answers from.
+#[derive(Default)]
+struct Site {
+    files: Files,
+    /// The diagnostics of the last failed rebuild, as text.
+    errors: Option<String>,
+}
+
+struct State {
+    session: Mutex<Session>,
+    site: RwLock<Arc<Site>>,
+    /// Open event streams.
+    clients: Mutex<Vec<Sender<String>>>,
+    /// print/index.html and print/roster.pdf, made on first request after each rebuild.
+    print: Mutex<Option<BTreeMap<String, Vec<u8>>>>,
+}
+
+impl State {
+    fn broadcast(&self, event: &str, data: &str) {
+        let message = format!("event: {event}\ndata: {data}\n\n");
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|c| c.send(message.clone()).is_ok());
+    }
+
+    fn snapshot(&self) -> Arc<Site> {
+        self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+fn text_of(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| diag::render(d, diag::Format::Human, false))
+        .collect()
+}
+
+/// Runs the server until the process is stopped.
+pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
+    let server = Server::http((opts.interface.as_str(), opts.port)).map_err(|e| {
+        format!(
+            "cannot listen on {}:{}: {e} (choose another --port)",
+            opts.interface, opts.port
+        )
+    })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    let url = format!(
+        "http://{}/",
+        if addr.is_ipv6() {
+            format!("[{}]:{}", addr.ip(), addr.port())
+        } else {
+            addr.to_string()
+        }
+    );
+    // Watch before the first build, so that nothing edited from now on is missed.
+    let changes =
+        watch::watch(root).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let build_opts = BuildOptions {
+        base_url: Some(url.clone()),
+        as_of: opts.as_of,
+        ..BuildOptions::default()
+    };
+    let state = Arc::new(State {
+        session: Mutex::new(Session::new(root, build_opts)),
+        site: RwLock::new(Arc::new(Site::default())),
+        clients: Mutex::new(Vec::new()),
+        print: Mutex::new(None),
+    });
+    let start = Instant::now();
+    let ok = rebuild(&state, None);
+    eprintln!(
+        "{} in {} ms; serving {} on {url} (Ctrl+C to stop)",
+        if ok { "built" } else { "build failed" },
+        start.elapsed().as_millis(),
+        root.display()
+    );
+    let server = Arc::new(server);
+    for _ in 0..4 {
+        let (server, state) = (server.clone(), state.clone());
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                handle(&state, request);
+            }
+        });
+    }
+    if opts.open {
+        open_browser(&url);
+    }
+    while let Some(paths) = changes.next_batch() {
+        let start = Instant::now();
+        if rebuild(&state, Some(&paths)) {
+            let shown: Vec<String> = paths
+                .iter()
+                .map(|p| crate::source::walk::relative(root, p))
+                .collect();
+            eprintln!(
+                "rebuilt in {} ms after a change to {}",
+                start.elapsed().as_millis(),
+                shown.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds and publishes the result to the server threads and open pages.
+fn rebuild(state: &State, changed: Option<&[PathBuf]>) -> bool {
+    let mut session = state.session.lock().unwrap_or_else(|e| e.into_inner());
+    let (result, diags) = session.rebuild(changed);
+    crate::cli::report(&diags, diag::Format::Human);
+    let files = session.files().unwrap_or_default();
+    drop(session);
+    match result {
+        Ok(_) => {
+            *state.print.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Site {
+                files,
+                errors: None,
+            });
+            state.broadcast("reload", "{}");
+            true
+        }
+        Err(()) => {
+            let text = text_of(&diags);
+            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Site {
+                files,
+                errors: Some(text.clone()),
+            });
+            state.broadcast("errors", &serde_json::to_string(&text).unwrap_or_default());
+            eprintln!("the build failed; still serving the last good site");
+            false
+        }
+    }
+}
+
+fn handle(state: &Arc<State>, request: tiny_http::Request) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return http::method_not_allowed(request);
+    }
+    let site = state.snapshot();
+    let raw = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    if raw == "/print/" || raw == "/print/index.html" || raw == "/print/roster.pdf" {
+        let name = if raw.ends_with(".pdf") {
+            "print/roster.pdf"
+        } else {
+            "print/index.html"
+        };
+        return match print_file(state, name) {
+            Some(bytes) => {
+                let body = if name.ends_with(".html") {
+                    http::inject(&bytes)
+                } else {
+                    bytes
+                };
+                http::respond(request, 200, http::content_type(name), body, &[])
+            }
+            None => not_found(request, &site),
+        };
+    }
+    match http::resolve(request.url(), &|p| site.files.contains_key(p)) {
+        http::Target::ReloadScript => http::reload_script(request),
+        http::Target::Status => {
+            let body = serde_json::json!({ "errors": site.errors }).to_string();
+            http::respond(
+                request,
+                200,
+                "application/json; charset=utf-8",
+                body.into_bytes(),
+                &[],
+            );
+        }
+        http::Target::Events => {
+            let (tx, rx) = mpsc::channel();
+            state
+                .clients
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(tx);
+            std::thread::spawn(move || events(request, rx));
+        }
+        http::Target::Redirect(to) => http::respond(
+            request,
+            301,
+            "text/plain; charset=utf-8",
+            Vec::new(),
+            &[("Location", &to)],
+        ),
+        http::Target::File(path) => {
+            let bytes = site
+                .files
+                .get(path.as_str())
+                .map(|b| b.to_vec())
+                .unwrap_or_default();
+            let body = if path.ends_with(".html") {
+                http::inject(&bytes)
+            } else {
+                bytes
+            };
+            http::respond(request, 200, http::content_type(&path), body, &[]);
+        }
+        http::Target::NotFound => not_found(request, &site),
+    }
+}
+
+fn not_found(request: tiny_http::Request, site: &Site) {
+    let page = site
+        .files
+        .get("404.html")
+        .map(|b| http::inject(b))
+        .unwrap_or_else(|| b"404 Not Found\n".to_vec());
+    http::respond(request, 404, "text/html; charset=utf-8", page, &[]);
+}
+
+/// A print file of the last good build, rendered on first request (the PDF takes a while).
+fn print_file(state: &State, name: &str) -> Option<Vec<u8>> {
+    let mut cached = state.print.lock().unwrap_or_else(|e| e.into_inner());
+    if cached.as_ref().is_none_or(|c| !c.contains_key(name)) {
+        let want_pdf = name.ends_with(".pdf");
+        let session = state.session.lock().unwrap_or_else(|e| e.into_inner());
+        let (files, diags) = session.print(want_pdf);
+        drop(session);
+        crate::cli::report(&diags, diag::Format::Human);
+        cached.get_or_insert_with(BTreeMap::new).extend(files);
+    }
+    cached.as_ref().and_then(|c| c.get(name).cloned())
+}
+
+/// Streams server-sent events to one page until it goes away. The response is written by
+/// hand on the raw connection so that each event is flushed at once.
+fn events(request: tiny_http::Request, rx: Receiver<String>) {
+    use std::io::Write;
+    let mut out = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n";
+    if out
+        .write_all(head.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let message = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_owned(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(program)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        eprintln!("could not start a browser; open {url} yourself");
+    }
+}

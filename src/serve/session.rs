@@ -1,0 +1,290 @@
+//! Rebuilds for `serve`: the site in memory, rebuilt after each change with as little work as
+//! is safe. Unchanged edition files are not parsed again (see [`SourceCache`]); phone numbers
+//! are parsed once per process; and when only edition files changed and the district tree is
+//! the same, only the pages those editions can affect are rendered again: the districts whose
+//! editions or change log changed and their ancestors (member counts), everyone who appears in
+//! them, and the site-wide pages (home, change log, feed). Anything else is a full rebuild.
+//! The print layout is made on request.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::history::History;
+use crate::model::Roster;
+use crate::output::MemorySink;
+use crate::render::theme::Theme;
+use crate::render::{Parts, Scope, links};
+use crate::source::reader::parse_date;
+use crate::{BuildOptions, diag};
+
+/// The files of a build: output path → bytes, cheap to share with the server threads.
+pub type Files = Arc<BTreeMap<Arc<str>, Arc<[u8]>>>;
+
+/// The last good build.
+struct Last {
+    roster: Roster,
+    history: History,
+    theme: Theme,
+    files: Files,
+}
+
+pub struct Session {
+    root: PathBuf,
+    opts: BuildOptions,
+    caches: crate::Caches,
+    last: Option<Last>,
+}
+
+/// What a successful rebuild did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub full: bool,
+    /// Files rendered by this rebuild.
+    pub rendered: usize,
+}
+
+impl Session {
+    pub fn new(root: &Path, opts: BuildOptions) -> Session {
+        Session {
+            root: root.to_path_buf(),
+            opts,
+            caches: crate::Caches::default(),
+            last: None,
+        }
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> Option<Files> {
+        self.last.as_ref().map(|l| l.files.clone())
+    }
+
+    /// Rebuilds after a change to `changed` (paths on disk); `None` rebuilds everything.
+    /// On errors the last good build is kept and the diagnostics are returned.
+    pub fn rebuild(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+    ) -> (Result<Rebuilt, ()>, Vec<Diagnostic>) {
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let rel: Option<Vec<String>> = changed.map(|paths| {
+            paths
+                .iter()
+                .filter(|p| matters(p))
+                .map(|p| crate::source::walk::relative(&root, p.strip_prefix(&root).unwrap_or(p)))
+                .collect()
+        });
+        if rel.as_ref().is_some_and(Vec::is_empty) && self.last.is_some() {
+            return (
+                Ok(Rebuilt {
+                    full: false,
+                    rendered: 0,
+                }),
+                Vec::new(),
+            );
+        }
+        if let Some(rel) = &rel {
+            self.caches
+                .sources
+                .invalidate(rel.iter().map(String::as_str));
+        }
+        let mut loaded = crate::load_cached(
+            &self.root,
+            &crate::model::Options {
+                as_of: self.opts.as_of,
+            },
+            &self.caches,
+        );
+        let mut diags = std::mem::take(&mut loaded.diagnostics);
+        if let Some(url) = self
+            .opts
+            .base_url
+            .as_deref()
+            .and_then(crate::config::normalize_base_url)
+        {
+            loaded.roster.config.base_url = url;
+        }
+        if diags.iter().any(Diagnostic::is_error) {
+            return (Err(()), diags);
+        }
+        let roster = loaded.roster;
+        let t = crate::timing::stage("serve: history, scope");
+        let history =
+            History::compute_reusing(&roster, self.last.as_ref().map(|l| (&l.roster, &l.history)));
+        let last = self.last.take();
+        let partial = match (&last, &rel) {
+            (Some(last), Some(rel)) if only_editions(rel) => {
+                scope(&last.roster, &last.history, &roster, &history)
+            }
+            _ => None,
+        };
+        let fresh_theme = if partial.is_none() {
+            match crate::render::theme::load(&self.root, &roster.config, &mut diags) {
+                Some(theme) => Some(theme),
+                None => {
+                    self.last = last;
+                    return (Err(()), diags);
+                }
+            }
+        } else {
+            None
+        };
+        drop(t);
+        let scope = partial.clone().unwrap_or(Scope::All);
+        let sink = MemorySink::new();
+        let parts = Parts {
+            web: true,
+            print: false,
+            pdf: false,
+        };
+        {
+            let theme = match (&fresh_theme, &last) {
+                (Some(t), _) => t,
+                (None, Some(l)) => &l.theme,
+                (None, None) => unreachable!("a partial rebuild has a last build"),
+            };
+            diags.extend(crate::render::site(
+                &self.root, &roster, &history, theme, parts, &scope, &sink,
+            ));
+        }
+        diag::sort(&mut diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            self.last = last;
+            return (Err(()), diags);
+        }
+        let _t = crate::timing::stage("serve: merge files");
+        let rendered: Vec<(Arc<str>, Arc<[u8]>)> = sink
+            .into_files()
+            .into_iter()
+            .map(|(k, v)| (Arc::from(k), Arc::from(v)))
+            .collect();
+        let count = rendered.len();
+        let (theme, files) = match (scope, last) {
+            (Scope::Some { districts, people }, Some(old)) => {
+                let mut files = old.files;
+                let map = Arc::make_mut(&mut files);
+                for d in &districts {
+                    for path in links::district_outputs(&old.roster.districts[*d]) {
+                        map.remove(path.as_str());
+                    }
+                }
+                for id in &people {
+                    for path in links::person_outputs(id) {
+                        map.remove(path.as_str());
+                    }
+                }
+                map.extend(rendered);
+                (old.theme, files)
+            }
+            (_, _) => (
+                fresh_theme.expect("a full rebuild loads the theme"),
+                Arc::new(rendered.into_iter().collect()),
+            ),
+        };
+        self.last = Some(Last {
+            roster,
+            history,
+            theme,
+            files,
+        });
+        (
+            Ok(Rebuilt {
+                full: partial.is_none(),
+                rendered: count,
+            }),
+            diags,
+        )
+    }
+
+    /// Renders the print layout (and the PDF when `pdf`) of the last good build.
+    pub fn print(&self, pdf: bool) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+        let Some(last) = &self.last else {
+            return (BTreeMap::new(), Vec::new());
+        };
+        let sink = MemorySink::new();
+        let parts = Parts {
+            web: false,
+            print: true,
+            pdf,
+        };
+        let diags = crate::render::site(
+            &self.root,
+            &last.roster,
+            &last.history,
+            &last.theme,
+            parts,
+            &Scope::All,
+            &sink,
+        );
+        (sink.into_files(), diags)
+    }
+}
+
+/// Whether a changed path can change the site: a file in `content/` that is neither TOML nor
+/// Markdown (an editor's temporary file, a stray note) is ignored, as the build ignores it.
+fn matters(path: &Path) -> bool {
+    let in_content = path.components().any(|c| c.as_os_str() == "content");
+    if !in_content || path.is_dir() {
+        return true;
+    }
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("toml" | "md")
+    )
+}
+
+/// Whether every changed path is an edition file (`content/…/YYYY-MM-DD.toml`).
+fn only_editions(rel: &[String]) -> bool {
+    !rel.is_empty()
+        && rel.iter().all(|p| {
+            p.starts_with("content/")
+                && !p.starts_with("content/pages/")
+                && p.rsplit('/')
+                    .next()
+                    .and_then(|f| f.strip_suffix(".toml"))
+                    .and_then(parse_date)
+                    .is_some()
+        })
+}
+
+/// The pages an edit of editions can affect, or `None` when the district tree itself changed.
+fn scope(
+    old: &Roster,
+    old_history: &History,
+    new: &Roster,
+    new_history: &History,
+) -> Option<Scope> {
+    // Every page's footer shows the date of the newest edition.
+    if old.latest_date() != new.latest_date()
+        || old.districts.len() != new.districts.len()
+        || old
+            .districts
+            .iter()
+            .zip(&new.districts)
+            .any(|(a, b)| !a.same_header(b))
+    {
+        return None;
+    }
+    let changed: Vec<usize> = (0..new.districts.len())
+        .filter(|d| {
+            let (a, b) = (&old.districts[*d].editions, &new.districts[*d].editions);
+            let same =
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y) || x == y);
+            !same || old_history.changes[*d] != new_history.changes[*d]
+        })
+        .collect();
+    let mut districts: HashSet<usize> = HashSet::new();
+    let mut people: HashSet<String> = HashSet::new();
+    for d in &changed {
+        districts.extend(new.ancestors(*d));
+        for roster in [old, new] {
+            for e in &roster.districts[*d].editions {
+                people.extend(e.members().map(|(_, m)| m.id.clone()));
+            }
+        }
+    }
+    Some(Scope::Some { districts, people })
+}

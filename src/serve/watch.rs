@@ -1,0 +1,120 @@
+//! Watching the site folder with notify: `roster.toml`, `content/`, `themes/` and `static/`.
+//! Only changes count (create, modify, remove, rename): reading files during a rebuild must not
+//! trigger another one. A burst of changes is gathered until the folder has been quiet for
+//! [`QUIET`]. Editor backup and swap files are ignored.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+/// How long the folder must be quiet before a rebuild starts.
+pub const QUIET: Duration = Duration::from_millis(60);
+
+/// Batches of changed paths; the watcher lives as long as this value.
+pub struct Changes {
+    rx: Receiver<PathBuf>,
+    _watcher: RecommendedWatcher,
+}
+
+impl Changes {
+    /// Blocks until something changed, then gathers the burst; `None` when watching stopped.
+    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+        let first = self.rx.recv().ok()?;
+        let mut batch = vec![first];
+        loop {
+            match self.rx.recv_timeout(QUIET) {
+                Ok(p) => {
+                    if !batch.contains(&p) {
+                        batch.push(p);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => return Some(batch),
+                Err(RecvTimeoutError::Disconnected) => return Some(batch),
+            }
+        }
+    }
+}
+
+fn interesting(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    let backup =
+        name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913";
+    let top = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    !hidden
+        && !backup
+        && (rel == Path::new("roster.toml")
+            || matches!(top.as_str(), "content" | "themes" | "static"))
+}
+
+pub fn watch(root: &Path) -> notify::Result<Changes> {
+    let (tx, rx) = mpsc::channel();
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let filter_root = root.clone();
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+        let Ok(event) = result else { return };
+        if !matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
+        ) {
+            return;
+        }
+        for path in event.paths {
+            if interesting(&filter_root, &path) {
+                let _ = tx.send(path);
+            }
+        }
+    })?;
+    watcher.watch(&root, RecursiveMode::NonRecursive)?;
+    for dir in ["content", "themes", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(Changes {
+        rx,
+        _watcher: watcher,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_site_sources_count() {
+        let root = Path::new("/site");
+        assert!(interesting(
+            root,
+            Path::new("/site/content/a/2022-01-01.toml")
+        ));
+        assert!(interesting(root, Path::new("/site/roster.toml")));
+        assert!(interesting(
+            root,
+            Path::new("/site/themes/x/templates/base.html")
+        ));
+        assert!(!interesting(root, Path::new("/site/public/index.html")));
+        assert!(!interesting(
+            root,
+            Path::new("/site/content/a/.2022-01-01.toml.swp")
+        ));
+        assert!(!interesting(
+            root,
+            Path::new("/site/content/a/2022-01-01.toml~")
+        ));
+        assert!(!interesting(root, Path::new("/site/target/debug/x")));
+    }
+}

@@ -1,0 +1,240 @@
+//! `roster serve` (fetch, edit, break, recover, traversal, methods), `roster new`, `roster init`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::roster;
+use crate::support::{site_copy, temp_dir, write_files};
+
+/// A running `roster serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    pub fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+            .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start roster serve");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                    let port: u16 = rest
+                        .trim_end_matches(|c: char| !c.is_ascii_digit())
+                        .split('/')
+                        .next()
+                        .unwrap()
+                        .parse()
+                        .unwrap();
+                    let _ = tx.send(port);
+                }
+            }
+        });
+        let port = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve printed its address");
+        Server { child, port }
+    }
+
+    /// Sends a raw request and returns (status, headers, body).
+    pub fn request(&self, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("header end");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (status, head, raw[split + 4..].to_vec())
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.request("GET", path);
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Polls `path` until its body satisfies `ok` (or panics after 15 s).
+    pub fn wait_for(&self, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let (_, body) = self.get(path);
+            if ok(&body) {
+                return body;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {what} at {path}:\n{body}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn serves_pages_with_types_and_live_reload_script() {
+    let dir = site_copy("golden");
+    let server = Server::start(&dir);
+    let (status, head, body) = server.request("GET", "/");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("<script src=\"/__roster/reload.js\" defer></script></body>"));
+    assert_eq!(server.get("/city/").0, 200);
+    let (status, head, _) = server.request("GET", "/city");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /city/"), "{head}");
+    let (status, head, _) = server.request("GET", "/assets/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/css; charset=utf-8"));
+    let (status, head, _) = server.request("GET", "/changes.xml");
+    assert_eq!(status, 200);
+    assert!(head.contains("application/xml; charset=utf-8"));
+    // Links inside the served site point at the local server, not at base_url.
+    assert!(server.get("/changes.xml").1.contains("http://127.0.0.1:"));
+    let (status, head, body) = server.request("HEAD", "/city/");
+    assert_eq!(status, 200);
+    assert!(body.is_empty() && head.contains("Content-Length"), "{head}");
+    let (status, _, pdf) = server.request("GET", "/print/roster.pdf");
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn unknown_paths_methods_and_traversal() {
+    let dir = site_copy("golden");
+    let server = Server::start(&dir);
+    let (status, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("页面不存在"), "the site's 404 page: {body}");
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let (status, head, _) = server.request(method, "/");
+        assert_eq!(status, 405, "{method}");
+        assert!(head.contains("Allow: GET, HEAD"));
+    }
+    for evil in [
+        "/../roster.toml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/roster.toml",
+        "/%2E%2E%2Froster.toml",
+        "/city/..%2f..%2froster.toml",
+        "/..%5croster.toml",
+        "/content/city/district.toml",
+        "/%00",
+        "//etc/passwd",
+    ] {
+        let (status, body) = server.get(evil);
+        assert_eq!(status, 404, "{evil}");
+        assert!(
+            !body.contains("base_url") && !body.contains("root:"),
+            "{evil} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn edits_show_up_and_a_bad_edit_never_stops_the_server() {
+    let dir = site_copy("golden");
+    let server = Server::start(&dir);
+    assert!(server.get("/city/east/").1.contains("区长"));
+    let file = dir.join("content/city/east/2022-01-01.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("post = \"区长\"", "post = \"代区长\"")).unwrap();
+    server.wait_for("/city/east/", "the edit", |b| b.contains("代区长"));
+    // Break it: the last good site stays up and the error is reported.
+    std::fs::write(&file, text.replace("post = \"区长\"", "post = 区长")).unwrap();
+    let status = server.wait_for("/__roster/status", "the error", |b| {
+        b.contains("content/city/east/2022-01-01.toml")
+    });
+    assert!(status.contains("invalid TOML"), "{status}");
+    let (code, page) = server.get("/city/east/");
+    assert_eq!(code, 200);
+    assert!(page.contains("代区长"), "still serving the last good site");
+    // Fix it: recovered.
+    std::fs::write(&file, text).unwrap();
+    server.wait_for("/__roster/status", "recovery", |b| {
+        b.contains("\"errors\":null")
+    });
+    server.wait_for("/city/east/", "the fix", |b| {
+        b.contains("区长") && !b.contains("代区长")
+    });
+}
+
+#[test]
+fn new_copies_the_latest_edition() {
+    let dir = site_copy("golden");
+    let run = roster!(dir, "new", "city", "2025-01-01");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("wrote content/city/2025-01-01.toml"));
+    let text = std::fs::read_to_string(dir.join("content/city/2025-01-01.toml")).unwrap();
+    assert!(text.starts_with("reason = \"\""), "{text}");
+    assert!(
+        !text.contains("reason = \"人事调整\"") && !text.contains("note = "),
+        "old reason and note are gone: {text}"
+    );
+    assert!(text.contains("name = \"王五\""));
+    // The copy is a valid edition with no changes.
+    let run = roster!(dir, "diff", "city");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("0 changes"), "{}", run.stdout);
+    // Never overwrites.
+    let run = roster!(dir, "new", "city", "2025-01-01");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("already exists"));
+    let run = roster!(dir, "new", "nowhere");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no district `nowhere`"));
+    // Today by default.
+    let run = roster!(dir, "new", "city/east");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn init_writes_a_site_that_builds() {
+    let dir = temp_dir("init").join("mysite");
+    let run = roster!(".", "init", dir.to_str().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.join("public/example/index.html").exists());
+    let again = roster!(".", "init", dir.to_str().unwrap());
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("not empty"));
+    let full = temp_dir("init-full");
+    write_files(&full, &[("notes.txt", "mine")]);
+    assert_eq!(roster!(".", "init", full.to_str().unwrap()).code, 1);
+    assert_eq!(
+        std::fs::read_to_string(full.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
