@@ -106,6 +106,7 @@ impl Outcome {
 pub fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Diagnostic> {
     let parts = render::Parts {
         web: !opts.print_only,
+        data: !opts.print_only,
         ..render::Parts::ALL
     };
     render_parts(root, opts, parts, sink)

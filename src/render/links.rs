@@ -10,13 +10,22 @@ pub fn district_outputs(d: &crate::model::District) -> Vec<String> {
     out.extend(d.editions.iter().map(|e| edition(&d.path, e.date)));
     if !d.editions.is_empty() {
         out.push(changes(&d.path));
+        out.push(district_vcard(&d.path));
     }
     out
 }
 
 /// The files a person's pages are written to.
 pub fn person_outputs(id: &str) -> Vec<String> {
-    vec![person(id)]
+    vec![person(id), person_vcard(id)]
+}
+
+pub fn district_vcard(path: &str) -> String {
+    format!("{path}/contacts.vcf")
+}
+
+pub fn person_vcard(id: &str) -> String {
+    format!("people/{id}/contact.vcf")
 }
 
 pub fn district(path: &str) -> String {

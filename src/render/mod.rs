@@ -5,12 +5,16 @@
 //! handed to an [`output::Sink`](crate::output::Sink).
 
 pub mod changes;
+pub mod data;
 pub mod feed;
 pub mod links;
 pub mod markdown;
 pub mod print;
 pub mod publish;
+pub mod search;
+pub mod sitemap;
 pub mod theme;
+pub mod vcard;
 pub mod view;
 pub mod web;
 
@@ -150,6 +154,8 @@ pub struct Parts {
     pub print: bool,
     /// print/roster.pdf (typeset with Typst; `serve` does it on demand).
     pub pdf: bool,
+    /// data/, search index, sitemap.xml and robots.txt (site-wide summaries).
+    pub data: bool,
 }
 
 impl Parts {
@@ -157,6 +163,7 @@ impl Parts {
         web: true,
         print: true,
         pdf: true,
+        data: true,
     };
 }
 
@@ -210,7 +217,8 @@ pub fn site(
         changes: true,
         print: true,
         pdf: cfg!(feature = "pdf") && roster.config.print.pdf,
-        ..Features::default()
+        search: true,
+        data: true,
     };
     let site = SiteView::new(&web, features);
     let ctx = Ctx {
@@ -246,6 +254,14 @@ pub fn site(
         let t = crate::timing::stage("render: feed");
         errors.extend(feed::render(&ctx, sink).err());
         drop(t);
+    }
+    if parts.data {
+        let _t = crate::timing::stage("render: data, search");
+        let data_roster = publish::redact(roster, Channel::Data);
+        let data_history = full_history.redacted(roster.config.publish.data);
+        errors.extend(data::render(&ctx, &data_roster, &data_history, sink));
+        errors.extend(search::render(&ctx, sink));
+        errors.extend(sitemap::render(&ctx, sink));
     }
     if parts.print {
         let _t = crate::timing::stage("render: print");

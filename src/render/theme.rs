@@ -37,6 +37,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "roster_table.html",
     "edition_meta.html",
     "change_entry.html",
+    "data.html",
+    "search.html",
 );
 
 macro_rules! embed_static {
@@ -46,7 +48,7 @@ macro_rules! embed_static {
 }
 
 /// The built-in static files, copied to the output root.
-pub const STATIC: &[(&str, &[u8])] = embed_static!("assets/style.css");
+pub const STATIC: &[(&str, &[u8])] = embed_static!("assets/style.css", "assets/search.js");
 
 const LABELS: &str = include_str!("../../themes/default/labels.toml");
 

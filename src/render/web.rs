@@ -142,8 +142,7 @@ fn district_view(ctx: &Ctx<'_>, i: usize) -> DistrictView {
             .history
             .last_change(ctx.roster, i)
             .map(|d| d.to_string()),
-        vcard_url: (has_editions && ctx.site.features.data)
-            .then(|| format!("{}/contacts.vcf", d.path)),
+        vcard_url: (has_editions && ctx.site.features.data).then(|| links::district_vcard(&d.path)),
     }
 }
 
@@ -193,9 +192,14 @@ fn district(ctx: &Ctx<'_>, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> 
                 url: links::edition(&d.path, e.date),
             })
             .collect(),
-        jsonld: None,
+        jsonld: super::sitemap::jsonld(ctx, i),
     };
-    ctx.page("district.html", &links::district(&d.path), &page, sink)
+    ctx.page("district.html", &links::district(&d.path), &page, sink)?;
+    let hours = ctx.theme.labels.get("hours").map_or("", String::as_str);
+    match super::vcard::district(r, i, hours) {
+        Some(card) => super::put(sink, &links::district_vcard(&d.path), card.into_bytes()),
+        None => Ok(()),
+    }
 }
 
 fn edition(ctx: &Ctx<'_>, i: usize, e: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -234,6 +238,8 @@ fn edition(ctx: &Ctx<'_>, i: usize, e: usize, sink: &dyn Sink) -> Result<(), Dia
 pub struct Term {
     pub district: usize,
     pub first_edition: usize,
+    /// The last edition of the term.
+    pub last_edition: usize,
     pub body: String,
     pub post: String,
     pub from: NaiveDate,
@@ -259,7 +265,9 @@ pub fn terms(r: &Roster, person: &Person) -> Vec<Term> {
             let here = list.iter().find(|a| a.edition == ei);
             let key = here.map(|a| (r.body(**a).name.clone(), r.member(**a).post.clone()));
             match (&mut open, key) {
-                (Some(t), Some((body, post))) if t.body == body && t.post == post => {}
+                (Some(t), Some((body, post))) if t.body == body && t.post == post => {
+                    t.last_edition = ei
+                }
                 (slot, key) => {
                     if let Some(mut t) = slot.take() {
                         t.until = Some(e.date);
@@ -269,6 +277,7 @@ pub fn terms(r: &Roster, person: &Person) -> Vec<Term> {
                         *slot = Some(Term {
                             district: di,
                             first_edition: ei,
+                            last_edition: ei,
                             body,
                             post,
                             from: e.date,
@@ -366,12 +375,17 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
             url: out.clone(),
         }],
         vcard_url: (ctx.site.features.data && !current.is_empty())
-            .then(|| format!("people/{}/contact.vcf", p.id)),
+            .then(|| links::person_vcard(&p.id)),
         current,
         history,
         changes: super::changes::person_changes(ctx, &p.id),
     };
-    ctx.page("person.html", &out, &page, sink)
+    ctx.page("person.html", &out, &page, sink)?;
+    let hours = ctx.theme.labels.get("hours").map_or("", String::as_str);
+    match super::vcard::person(r, &p.id, hours) {
+        Some(card) => super::put(sink, &links::person_vcard(&p.id), card.into_bytes()),
+        None => Ok(()),
+    }
 }
 
 fn page(ctx: &Ctx<'_>, i: &usize, sink: &dyn Sink) -> Result<(), Diagnostic> {

@@ -42,7 +42,7 @@ struct State {
     site: RwLock<Arc<Site>>,
     /// Open event streams.
     clients: Mutex<Vec<Sender<String>>>,
-    /// print/index.html and print/roster.pdf, made on first request after each rebuild.
+    /// Files made on first request after each rebuild (print layout, data, search, sitemap).
     print: Mutex<Option<BTreeMap<String, Vec<u8>>>>,
 }
 
@@ -172,26 +172,17 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
         return http::method_not_allowed(request);
     }
     let site = state.snapshot();
-    let raw = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("")
-        .to_owned();
-    if raw == "/print/" || raw == "/print/index.html" || raw == "/print/roster.pdf" {
-        let name = if raw.ends_with(".pdf") {
-            "print/roster.pdf"
-        } else {
-            "print/index.html"
-        };
-        return match print_file(state, name) {
+    if let Some(name) = http::clean_path(request.url()).and_then(|p| lazy_name(&p))
+        && site.errors.is_none()
+    {
+        return match lazy_file(state, &name) {
             Some(bytes) => {
                 let body = if name.ends_with(".html") {
                     http::inject(&bytes)
                 } else {
                     bytes
                 };
-                http::respond(request, 200, http::content_type(name), body, &[])
+                http::respond(request, 200, http::content_type(&name), body, &[])
             }
             None => not_found(request, &site),
         };
@@ -250,13 +241,34 @@ fn not_found(request: tiny_http::Request, site: &Site) {
     http::respond(request, 404, "text/html; charset=utf-8", page, &[]);
 }
 
-/// A print file of the last good build, rendered on first request (the PDF takes a while).
-fn print_file(state: &State, name: &str) -> Option<Vec<u8>> {
+/// The output file a request path names, if it is one that is made on request: the print
+/// layout and its PDF, open data, the search index and page, the sitemap.
+fn lazy_name(path: &str) -> Option<String> {
+    let name = match path {
+        "print/" => "print/index.html".to_owned(),
+        "data/" => "data/index.html".to_owned(),
+        "search/" => "search/index.html".to_owned(),
+        p => p.to_owned(),
+    };
+    let lazy = name.starts_with("print/")
+        || name.starts_with("data/")
+        || name.starts_with("search/")
+        || name == "sitemap.xml"
+        || name == "robots.txt";
+    lazy.then_some(name)
+}
+
+/// A file of the last good build that is made on first request (the PDF takes a while, and
+/// the site-wide data need not be made again for every edit).
+fn lazy_file(state: &State, name: &str) -> Option<Vec<u8>> {
     let mut cached = state.print.lock().unwrap_or_else(|e| e.into_inner());
     if cached.as_ref().is_none_or(|c| !c.contains_key(name)) {
-        let want_pdf = name.ends_with(".pdf");
         let session = state.session.lock().unwrap_or_else(|e| e.into_inner());
-        let (files, diags) = session.print(want_pdf);
+        let (files, diags) = if name.starts_with("print/") {
+            session.print(name.ends_with(".pdf"))
+        } else {
+            session.data()
+        };
         drop(session);
         crate::cli::report(&diags, diag::Format::Human);
         cached.get_or_insert_with(BTreeMap::new).extend(files);

@@ -139,6 +139,7 @@ impl Session {
             web: true,
             print: false,
             pdf: false,
+            data: false,
         };
         {
             let theme = match (&fresh_theme, &last) {
@@ -201,15 +202,29 @@ impl Session {
 
     /// Renders the print layout (and the PDF when `pdf`) of the last good build.
     pub fn print(&self, pdf: bool) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+        self.on_demand(Parts {
+            web: false,
+            print: true,
+            pdf,
+            data: false,
+        })
+    }
+
+    /// Renders the open data, search index and sitemap of the last good build.
+    pub fn data(&self) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+        self.on_demand(Parts {
+            web: false,
+            print: false,
+            pdf: false,
+            data: true,
+        })
+    }
+
+    fn on_demand(&self, parts: Parts) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
         let Some(last) = &self.last else {
             return (BTreeMap::new(), Vec::new());
         };
         let sink = MemorySink::new();
-        let parts = Parts {
-            web: false,
-            print: true,
-            pdf,
-        };
         let diags = crate::render::site(
             &self.root,
             &last.roster,

@@ -133,3 +133,89 @@ fn live_reload_shows_an_edit_without_a_manual_reload() {
         "recovery",
     );
 }
+
+/// Types `text` into the search box (clearing it first) and returns the names found.
+fn search(tab: &Tab, text: &str) -> Vec<String> {
+    eval(
+        tab,
+        "document.getElementById('q').value = ''; document.getElementById('results').replaceChildren(); true",
+    );
+    eval(tab, "document.getElementById('q').focus(); true");
+    tab.type_str(text).unwrap();
+    let js = "(() => { const r = [...document.querySelectorAll('#results .who')].map(a => a.textContent); return r.length ? JSON.stringify(r) : null })()";
+    let start = Instant::now();
+    loop {
+        if let serde_json::Value::String(s) = eval(tab, js) {
+            return serde_json::from_str(&s).unwrap();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no results for {text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn search_finds_by_chinese_pinyin_and_number_from_file() {
+    let out = crate::support::temp_dir("search-out").join("public");
+    let run = crate::roster!(
+        crate::support::fixture("golden"),
+        "build",
+        "--output",
+        out.to_str().unwrap()
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!(
+        "file://{}",
+        out.join("search/index.html").display()
+    ))
+    .unwrap();
+    tab.wait_until_navigated().unwrap();
+    assert_eq!(
+        search(&tab, "王五").first().map(String::as_str),
+        Some("王五")
+    );
+    assert_eq!(
+        search(&tab, "zhangsan").first().map(String::as_str),
+        Some("张三")
+    );
+    assert_eq!(search(&tab, "zs").first().map(String::as_str), Some("张三"));
+    assert_eq!(
+        search(&tab, "0000 0002").first().map(String::as_str),
+        Some("李四")
+    );
+    assert_eq!(
+        search(&tab, "3813 0001").first().map(String::as_str),
+        Some("张三")
+    );
+    assert_eq!(
+        search(&tab, "13900000001").first().map(String::as_str),
+        Some("张三")
+    );
+    // The result links to the person page.
+    let href = eval(&tab, "document.querySelector('#results .who').href");
+    assert!(
+        href.as_str()
+            .unwrap()
+            .ends_with("people/zhang-san/index.html"),
+        "{href}"
+    );
+}
+
+#[test]
+fn search_works_when_served() {
+    let dir = crate::support::site_copy("golden");
+    let server = crate::serve::Server::start(&dir);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("http://127.0.0.1:{}/search/", server.port))
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    assert_eq!(
+        search(&tab, "李四").first().map(String::as_str),
+        Some("李四")
+    );
+}

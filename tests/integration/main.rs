@@ -5,6 +5,7 @@ mod support;
 mod browser;
 mod build;
 mod check;
+mod data;
 mod history;
 mod incremental;
 mod print;

@@ -1,0 +1,374 @@
+//! Open data under `/data/`: the roster in the Popolo data model (`roster.json`), the current
+//! roster and the change log as CSV for spreadsheets (`roster.csv`, `changes.csv`), and a page
+//! that lists them. Everything here is made from the roster redacted for the `data` channel.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::changes::{Labels, describe};
+use super::web::terms;
+use super::{Ctx, links, markdown};
+use crate::diag::Diagnostic;
+use crate::history::{History, Kind};
+use crate::model::{Member, Roster};
+use crate::output::Sink;
+
+/// The files of this module, relative to the output root.
+pub const FILES: [&str; 4] = [
+    "data/roster.json",
+    "data/roster.csv",
+    "data/changes.csv",
+    "data/index.html",
+];
+
+/// Renders the data files from the data-channel roster and history.
+pub fn render(
+    ctx: &Ctx<'_>,
+    roster: &Roster,
+    history: &History,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let json = serde_json::to_vec_pretty(&popolo(roster)).unwrap_or_default();
+    errors.extend(super::put(sink, "data/roster.json", json).err());
+    match roster_csv(roster) {
+        Ok(bytes) => errors.extend(super::put(sink, "data/roster.csv", bytes).err()),
+        Err(e) => errors.push(Diagnostic::error(
+            "data/roster.csv",
+            format!("cannot write CSV: {e}"),
+        )),
+    }
+    match changes_csv(roster, history, &ctx.theme.labels) {
+        Ok(bytes) => errors.extend(super::put(sink, "data/changes.csv", bytes).err()),
+        Err(e) => errors.push(Diagnostic::error(
+            "data/changes.csv",
+            format!("cannot write CSV: {e}"),
+        )),
+    }
+    errors.extend(page(ctx, roster, sink).err());
+    errors
+}
+
+fn page(ctx: &Ctx<'_>, roster: &Roster, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    #[derive(Serialize)]
+    struct Page {
+        crumbs: Vec<super::view::Link>,
+        fields: Vec<String>,
+        people: usize,
+        districts: usize,
+    }
+    let t = &ctx.theme.labels;
+    let fields = roster
+        .config
+        .publish
+        .data
+        .iter()
+        .map(|f| t.get(f.as_str()).cloned().unwrap_or_else(|| f.to_string()))
+        .collect();
+    let page = Page {
+        crumbs: vec![super::view::Link {
+            name: t.get("data").cloned().unwrap_or_default(),
+            url: "data/index.html".into(),
+        }],
+        fields,
+        people: roster.people.len(),
+        districts: roster.districts.len(),
+    };
+    ctx.page("data.html", "data/index.html", &page, sink)
+}
+
+/// Organisation id of a body: `<district path>:<body name>`.
+fn body_id(path: &str, body: &str) -> String {
+    format!("{path}:{body}")
+}
+
+fn contact_details(m: &Member) -> Vec<Value> {
+    let mut out = Vec::new();
+    let note = m.hours.as_deref();
+    if let Some(p) = &m.office_phone {
+        out.push(
+            json!({ "type": "voice", "label": "office_phone", "value": p.e164, "note": note }),
+        );
+    }
+    if let Some(p) = &m.mobile {
+        out.push(json!({ "type": "cell", "label": "mobile", "value": p.e164, "note": note }));
+    }
+    if let Some(office) = &m.office {
+        out.push(json!({ "type": "address", "label": "office", "value": office }));
+    }
+    if m.office_phone.is_none()
+        && m.mobile.is_none()
+        && let Some(hours) = note
+    {
+        out.push(json!({ "type": "note", "label": "hours", "value": hours }));
+    }
+    out
+}
+
+/// The roster as Popolo (<https://www.popoloproject.com/specs/>): persons, organizations
+/// (districts and their bodies), posts, and memberships with start and end dates derived from
+/// the editions. Contact details belong to memberships (they are the post's office numbers);
+/// `responsibilities` (分工) and `verified` are roster's own additions to a membership.
+pub fn popolo(r: &Roster) -> Value {
+    let mut organizations = Vec::new();
+    let mut posts = Vec::new();
+    let mut seen_bodies = std::collections::BTreeSet::new();
+    let mut seen_posts = std::collections::BTreeSet::new();
+    for d in &r.districts {
+        organizations.push(json!({
+            "id": d.path,
+            "name": d.name,
+            "classification": d.kind,
+            "parent_id": d.parent.map(|p| r.districts[p].path.clone()),
+            "links": [{ "url": links::absolute(&r.config.base_url, &links::district(&d.path)), "note": "roster page" }],
+        }));
+        for e in &d.editions {
+            for b in &e.bodies {
+                let id = body_id(&d.path, &b.name);
+                if seen_bodies.insert(id.clone()) {
+                    organizations.push(json!({ "id": id, "name": b.name, "classification": "body", "parent_id": d.path }));
+                }
+                for m in &b.members {
+                    let post_id = format!("{id}:{}", m.post);
+                    if seen_posts.insert(post_id.clone()) {
+                        posts
+                            .push(json!({ "id": post_id, "label": m.post, "organization_id": id }));
+                    }
+                }
+            }
+        }
+    }
+    let mut persons = Vec::new();
+    let mut memberships = Vec::new();
+    for p in r.people.values() {
+        persons.push(json!({
+            "id": p.id,
+            "name": p.name,
+            "links": [{ "url": links::absolute(&r.config.base_url, &links::person(&p.id)), "note": "person page" }],
+        }));
+        let mut ts = terms(r, p);
+        ts.sort_by_key(|t| (t.district, t.from));
+        for t in ts {
+            let d = &r.districts[t.district];
+            let edition = &d.editions[t.last_edition];
+            let member = edition
+                .members()
+                .find(|(_, m)| m.id == p.id)
+                .map(|(_, m)| m);
+            let org = body_id(&d.path, &t.body);
+            memberships.push(json!({
+                "id": format!("{}@{}:{}", p.id, d.path, t.from),
+                "person_id": p.id,
+                "organization_id": org,
+                "post_id": format!("{org}:{}", t.post),
+                "role": t.post,
+                "start_date": t.from,
+                "end_date": t.until,
+                "responsibilities": member.and_then(|m| m.duties.as_deref()).map(markdown::plain),
+                "verified": member.and_then(|m| m.verified),
+                "contact_details": member.map(contact_details).unwrap_or_default(),
+                "sources": [{ "url": links::absolute(&r.config.base_url, &links::edition(&d.path, edition.date)), "note": edition.source }],
+            }));
+        }
+    }
+    json!({
+        "meta": {
+            "title": r.config.title,
+            "url": r.config.base_url,
+            "as_of": r.latest_date(),
+            "fields": r.config.publish.data.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        },
+        "persons": persons,
+        "organizations": organizations,
+        "posts": posts,
+        "memberships": memberships,
+    })
+}
+
+/// A spreadsheet cell: text that begins with `=`, `+`, `-`, `@`, tab or carriage return would
+/// be taken for a formula by Excel and LibreOffice, so it gets a leading `'`.
+pub fn cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    // A BOM so that Excel opens the UTF-8 file as UTF-8; CRLF records as RFC 4180 says.
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec())
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, String> {
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// One row per current member.
+pub fn roster_csv(r: &Roster) -> Result<Vec<u8>, String> {
+    let allowed = r.config.publish.data;
+    let mut w = csv_writer();
+    let mut header = vec![
+        "district",
+        "district_name",
+        "body",
+        "name",
+        "post",
+        "duties",
+        "office_phone",
+        "office",
+        "hours",
+        "verified",
+    ];
+    let with_mobile = allowed.contains(crate::model::Field::Mobile);
+    if with_mobile {
+        header.push("mobile");
+    }
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for d in &r.districts {
+        let Some(e) = d.current() else { continue };
+        for (b, m) in e.members() {
+            let mut row = vec![
+                cell(&d.path),
+                cell(&d.name),
+                cell(&b.name),
+                cell(&m.name),
+                cell(&m.post),
+                cell(&m.duties.as_deref().map(markdown::plain).unwrap_or_default()),
+                cell(m.office_phone.as_ref().map_or("", |p| p.national.as_str())),
+                cell(m.office.as_deref().unwrap_or("")),
+                cell(m.hours.as_deref().unwrap_or("")),
+                m.verified.map(|v| v.to_string()).unwrap_or_default(),
+            ];
+            if with_mobile {
+                row.push(cell(m.mobile.as_ref().map_or("", |p| p.national.as_str())));
+            }
+            w.write_record(&row).map_err(|e| e.to_string())?;
+        }
+    }
+    finish(w)
+}
+
+/// One row per change (one per field for a change of several contact fields).
+pub fn changes_csv(r: &Roster, h: &History, labels: &Labels) -> Result<Vec<u8>, String> {
+    let mut w = csv_writer();
+    w.write_record([
+        "date",
+        "district",
+        "district_name",
+        "kind",
+        "person",
+        "name",
+        "field",
+        "from",
+        "to",
+        "other_district",
+        "description",
+    ])
+    .map_err(|e| e.to_string())?;
+    for (di, d) in r.districts.iter().enumerate() {
+        for (ei, e) in d.editions.iter().enumerate() {
+            for c in h.changes[di][ei].iter() {
+                let text = describe(r, c, labels);
+                let path = |i: usize| r.districts.get(i).map_or(String::new(), |d| d.path.clone());
+                let mut rows: Vec<[String; 5]> = Vec::new();
+                match &c.kind {
+                    Kind::Joined { body, post, from } => rows.push([
+                        if from.is_some() {
+                            "transferred_in"
+                        } else {
+                            "joined"
+                        }
+                        .into(),
+                        "post".into(),
+                        String::new(),
+                        format!("{body} {post}"),
+                        from.map(|p| path(p.district)).unwrap_or_default(),
+                    ]),
+                    Kind::Left { body, post, to } => rows.push([
+                        if to.is_some() {
+                            "transferred_out"
+                        } else {
+                            "left"
+                        }
+                        .into(),
+                        "post".into(),
+                        format!("{body} {post}"),
+                        String::new(),
+                        to.map(|p| path(p.district)).unwrap_or_default(),
+                    ]),
+                    Kind::Post {
+                        from_body,
+                        from_post,
+                        to_body,
+                        to_post,
+                    } => rows.push([
+                        "post".into(),
+                        "post".into(),
+                        format!("{from_body} {from_post}"),
+                        format!("{to_body} {to_post}"),
+                        String::new(),
+                    ]),
+                    Kind::Duties(fc) => rows.push(field_row("duties", fc)),
+                    Kind::Contact { fields } => {
+                        rows.extend(fields.iter().map(|f| field_row("contact", f)))
+                    }
+                }
+                for [kind, field, from, to, other] in rows {
+                    w.write_record([
+                        e.date.to_string(),
+                        cell(&d.path),
+                        cell(&d.name),
+                        kind,
+                        cell(&c.person),
+                        cell(&c.name),
+                        field,
+                        cell(&from),
+                        cell(&to),
+                        cell(&other),
+                        cell(&text),
+                    ])
+                    .map_err(|e| e.to_string())?;
+                }
+            }
+        }
+    }
+    finish(w)
+}
+
+fn field_row(kind: &str, fc: &crate::history::FieldChange) -> [String; 5] {
+    let plain = |v: &Option<String>| {
+        v.as_deref()
+            .map(|s| {
+                if fc.field == crate::model::Field::Duties {
+                    markdown::plain(s)
+                } else {
+                    s.to_owned()
+                }
+            })
+            .unwrap_or_default()
+    };
+    [
+        kind.into(),
+        fc.field.as_str().into(),
+        plain(&fc.from),
+        plain(&fc.to),
+        String::new(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+86"), "'+86");
+        assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("@SUM"), "'@SUM");
+        assert_eq!(cell("李明"), "李明");
+        assert_eq!(cell("139 0000 0001"), "139 0000 0001");
+    }
+}
