@@ -30,56 +30,28 @@ fn pdf_pages(pdf: &[u8]) -> usize {
     [&b"/Type /Page"[..], &b"/Type/Page"[..]]
         .iter()
         .map(|needle| {
-            pdf.windows(needle.len() + 1)
-                .filter(|w| &w[..needle.len()] == *needle && w[needle.len()] != b's')
-                .count()
+            pdf.windows(needle.len() + 1).filter(|w| &w[..needle.len()] == *needle && w[needle.len()] != b's').count()
         })
         .sum()
 }
 
 fn bench_print(runs: usize) {
     let site = temp("print-site");
-    let stats = synth::write(
-        &site,
-        &synth::Options {
-            districts: 28,
-            members: 0,
-            total: Some(1108),
-            editions: 2,
-            seed: 7,
-        },
-    )
-    .expect("write the synthetic site");
+    let stats =
+        synth::write(&site, &synth::Options { districts: 28, members: 0, total: Some(1108), editions: 2, seed: 7 })
+            .expect("write the synthetic site");
     let out = site.join("public");
-    let opts = roster::BuildOptions {
-        output: Some(out.clone()),
-        print_only: true,
-        ..Default::default()
-    };
+    let opts = roster::BuildOptions { output: Some(out.clone()), print_only: true, ..Default::default() };
     let mut times = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
         let outcome = roster::build(&site, &opts);
         times.push(start.elapsed());
-        assert!(
-            outcome.ok(),
-            "{:?}",
-            outcome
-                .diagnostics
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-        );
+        assert!(outcome.ok(), "{:?}", outcome.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>());
     }
     let pdf = std::fs::read(out.join("print/roster.pdf")).expect("the PDF");
-    println!(
-        "print: {} officials in {} districts on broadsheet, 6 columns",
-        stats.officials, stats.districts
-    );
-    println!(
-        "  roster build --print-only (load, validate, HTML + PDF): median {} of {runs} runs",
-        ms(median(times))
-    );
+    println!("print: {} officials in {} districts on broadsheet, 6 columns", stats.officials, stats.districts);
+    println!("  roster build --print-only (load, validate, HTML + PDF): median {} of {runs} runs", ms(median(times)));
     println!("  {} pages, {} KiB", pdf_pages(&pdf), pdf.len() / 1024);
     let _ = std::fs::remove_dir_all(&site);
 }

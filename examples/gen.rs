@@ -8,13 +8,7 @@ mod synth;
 use std::path::PathBuf;
 
 fn main() {
-    let mut opts = synth::Options {
-        districts: 20,
-        members: 50,
-        total: None,
-        editions: 3,
-        seed: 1,
-    };
+    let mut opts = synth::Options { districts: 20, members: 50, total: None, editions: 3, seed: 1 };
     let mut dir: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -31,9 +25,7 @@ fn main() {
             "--editions" => opts.editions = num("--editions").max(1),
             "--seed" => opts.seed = num("--seed") as u64,
             "-h" | "--help" => {
-                println!(
-                    "usage: gen [--districts N] [--members N | --total N] [--editions N] [--seed N] DIR"
-                );
+                println!("usage: gen [--districts N] [--members N | --total N] [--editions N] [--seed N] DIR");
                 return;
             }
             other => dir = Some(PathBuf::from(other)),
@@ -43,11 +35,7 @@ fn main() {
         eprintln!("usage: gen [--districts N] [--members N] [--editions N] [--seed N] DIR");
         std::process::exit(2)
     };
-    if dir.exists()
-        && std::fs::read_dir(&dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
+    if dir.exists() && std::fs::read_dir(&dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         eprintln!("{} exists and is not empty", dir.display());
         std::process::exit(1)
     }

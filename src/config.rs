@@ -64,15 +64,8 @@ impl Default for Publish {
     fn default() -> Self {
         let all = FieldSet::all();
         let no_mobile: FieldSet = all.iter().filter(|f| *f != Field::Mobile).collect();
-        let print: FieldSet = all
-            .iter()
-            .filter(|f| *f != Field::Office && *f != Field::Hours)
-            .collect();
-        Publish {
-            web: all,
-            print,
-            data: no_mobile,
-        }
+        let print: FieldSet = all.iter().filter(|f| *f != Field::Office && *f != Field::Hours).collect();
+        Publish { web: all, print, data: no_mobile }
     }
 }
 
@@ -137,11 +130,7 @@ impl Paper {
             "a4" => (210.0, 297.0),
             _ => return None,
         };
-        Some(Paper {
-            name: name.to_owned(),
-            width_mm: w,
-            height_mm: h,
-        })
+        Some(Paper { name: name.to_owned(), width_mm: w, height_mm: h })
     }
 
     /// `"broadsheet"` or `"WIDTHmm HEIGHTmm"`.
@@ -157,11 +146,9 @@ impl Paper {
             .collect::<Result<_, _>>()
             .ok()?;
         match dims[..] {
-            [w, h] if (50.0..=2000.0).contains(&w) && (50.0..=2000.0).contains(&h) => Some(Paper {
-                name: format!("{w}mm {h}mm"),
-                width_mm: w,
-                height_mm: h,
-            }),
+            [w, h] if (50.0..=2000.0).contains(&w) && (50.0..=2000.0).contains(&h) => {
+                Some(Paper { name: format!("{w}mm {h}mm"), width_mm: w, height_mm: h })
+            }
             _ => None,
         }
     }
@@ -190,40 +177,21 @@ impl Default for Config {
     }
 }
 
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "language",
-    "theme",
-    "description",
-    "phone_region",
-    "publish",
-    "print",
-    "history",
-];
+const TOP_KEYS: &[&str] =
+    &["title", "base_url", "language", "theme", "description", "phone_region", "publish", "print", "history"];
 const PUBLISH_KEYS: &[&str] = &["web", "print", "data"];
-const PRINT_KEYS: &[&str] = &[
-    "paper",
-    "columns",
-    "font_size",
-    "fonts",
-    "title",
-    "date",
-    "changes",
-    "since",
-    "pdf",
-    "margin",
-];
+const PRINT_KEYS: &[&str] =
+    &["paper", "columns", "font_size", "fonts", "title", "date", "changes", "since", "pdf", "margin"];
 const HISTORY_KEYS: &[&str] = &["transfer_window_days"];
 
 /// Reads `<root>/roster.toml`. Mistakes are pushed to `diags` and the field keeps its default.
 pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Config {
     let path = root.join(FILE_NAME);
     if !path.is_file() {
-        diags.push(
-            Diagnostic::error(FILE_NAME, format!("the site folder has no {FILE_NAME}"))
-                .with_help("run roster inside a site folder or pass `--root DIR`; `roster init DIR` starts a new site"),
-        );
+        diags
+            .push(Diagnostic::error(FILE_NAME, format!("the site folder has no {FILE_NAME}")).with_help(
+                "run roster inside a site folder or pass `--root DIR`; `roster init DIR` starts a new site",
+            ));
         return Config::default();
     }
     match text::read(&path, FILE_NAME) {
@@ -263,18 +231,11 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
         }
     }
     if let Some(lang) = r.string("language") {
-        match LANGUAGES
-            .iter()
-            .find(|l| l.eq_ignore_ascii_case(&lang.value))
-        {
+        match LANGUAGES.iter().find(|l| l.eq_ignore_ascii_case(&lang.value)) {
             Some(l) => config.language = (*l).to_owned(),
             None => r.diags.push(
-                Diagnostic::at(
-                    file,
-                    lang.span,
-                    format!("unknown language `{}`", lang.value),
-                )
-                .with_help(format!("use one of: {}", LANGUAGES.join(", "))),
+                Diagnostic::at(file, lang.span, format!("unknown language `{}`", lang.value))
+                    .with_help(format!("use one of: {}", LANGUAGES.join(", "))),
             ),
         }
     }
@@ -286,10 +247,7 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
                 Diagnostic::at(
                     file,
                     theme.span,
-                    format!(
-                        "`theme` must be a folder name under themes/: `{}`",
-                        theme.value
-                    ),
+                    format!("`theme` must be a folder name under themes/: `{}`", theme.value),
                 )
                 .with_help("use lowercase letters, digits and `-`, e.g. \"default\""),
             );
@@ -297,29 +255,19 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
     }
     config.description = r.string("description").map(|t| t.value);
     if let Some(region) = r.string("phone_region") {
-        match region
-            .value
-            .to_ascii_uppercase()
-            .parse::<phonenumber::country::Id>()
-        {
+        match region.value.to_ascii_uppercase().parse::<phonenumber::country::Id>() {
             Ok(id) => config.phone_region = id,
             Err(_) => r.diags.push(
-                Diagnostic::at(
-                    file,
-                    region.span,
-                    format!("unknown `phone_region`: `{}`", region.value),
-                )
-                .with_help("use a two-letter ISO 3166 country code, e.g. \"CN\""),
+                Diagnostic::at(file, region.span, format!("unknown `phone_region`: `{}`", region.value))
+                    .with_help("use a two-letter ISO 3166 country code, e.g. \"CN\""),
             ),
         }
     }
     if let Some((t, _)) = r.table("publish") {
         let mut p = reader::TableReader::new(file, t, "[publish]", PUBLISH_KEYS, r.diags);
-        for (key, slot) in [
-            ("web", &mut config.publish.web),
-            ("print", &mut config.publish.print),
-            ("data", &mut config.publish.data),
-        ] {
+        for (key, slot) in
+            [("web", &mut config.publish.web), ("print", &mut config.publish.print), ("data", &mut config.publish.data)]
+        {
             if let Some(list) = p.string_list(key) {
                 *slot = field_set(file, &list, &format!("[publish] {key}"), p.diags);
                 check_identity_fields(file, p.span_of(key), *slot, key, p.diags);
@@ -369,11 +317,7 @@ fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
     if let Some((n, span)) = p.integer("columns") {
         match u32::try_from(n) {
             Ok(n @ 1..=12) => print.columns = n,
-            _ => p.diags.push(Diagnostic::at(
-                file,
-                span,
-                format!("`columns` must be between 1 and 12, found {n}"),
-            )),
+            _ => p.diags.push(Diagnostic::at(file, span, format!("`columns` must be between 1 and 12, found {n}"))),
         }
     }
     if let Some((size, span)) = p.float("font_size") {
@@ -391,19 +335,11 @@ fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
         if (0.0..=50.0).contains(&margin) {
             print.margin_mm = margin;
         } else {
-            p.diags.push(Diagnostic::at(
-                file,
-                span,
-                format!("`margin` must be between 0 and 50 mm, found {margin}"),
-            ));
+            p.diags.push(Diagnostic::at(file, span, format!("`margin` must be between 0 and 50 mm, found {margin}")));
         }
     }
     if let Some(fonts) = p.string_list("fonts") {
-        print.fonts = fonts
-            .into_iter()
-            .map(|t| t.value)
-            .filter(|s| !s.is_empty())
-            .collect();
+        print.fonts = fonts.into_iter().map(|t| t.value).filter(|s| !s.is_empty()).collect();
     }
     print.title = p.string("title").map(|t| t.value);
     print.date = p.date("date").map(|(d, _)| d);
@@ -417,22 +353,14 @@ fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
 }
 
 /// Reads a list of field names; unknown names are diagnostics with a did-you-mean hint.
-pub fn field_set(
-    file: &FileRef,
-    list: &[reader::Text],
-    what: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> FieldSet {
+pub fn field_set(file: &FileRef, list: &[reader::Text], what: &str, diags: &mut Vec<Diagnostic>) -> FieldSet {
     let mut set = FieldSet::EMPTY;
     for item in list {
         match Field::from_name(&item.value) {
             Some(f) => set.insert(f),
             None => {
-                let mut d = Diagnostic::at(
-                    file,
-                    item.span.clone(),
-                    format!("unknown field `{}` in {what}", item.value),
-                );
+                let mut d =
+                    Diagnostic::at(file, item.span.clone(), format!("unknown field `{}` in {what}", item.value));
                 if let Some(hint) = did_you_mean(&item.value, &Field::NAMES) {
                     d = d.with_label(format!("did you mean `{hint}`?"));
                 }
@@ -453,14 +381,8 @@ fn check_identity_fields(
     for f in [Field::Name, Field::Post] {
         if !set.contains(f) {
             diags.push(
-                Diagnostic::at(
-                    file,
-                    span.clone().unwrap_or(0..0),
-                    format!("[publish] {key} must include `{f}`"),
-                )
-                .with_help(
-                    "a roster entry without name and post identifies no one; add them to the list",
-                ),
+                Diagnostic::at(file, span.clone().unwrap_or(0..0), format!("[publish] {key} must include `{f}`"))
+                    .with_help("a roster entry without name and post identifies no one; add them to the list"),
             );
         }
     }
@@ -468,15 +390,9 @@ fn check_identity_fields(
 
 /// `url` with a trailing `/`, if it is an absolute http(s) URL.
 pub fn normalize_base_url(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split('/').next()?;
-    if host.is_empty()
-        || url
-            .chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
-    {
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
         return None;
     }
     let mut u = url.to_owned();
@@ -490,8 +406,7 @@ pub fn normalize_base_url(url: &str) -> Option<String> {
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -539,8 +454,7 @@ transfer_window_days = 30
 
     #[test]
     fn unknown_publish_field_is_an_error_with_a_hint() {
-        let (_, diags) =
-            parse_str("title = \"x\"\n[publish]\nweb = [\"name\", \"post\", \"mobil\"]\n");
+        let (_, diags) = parse_str("title = \"x\"\n[publish]\nweb = [\"name\", \"post\", \"mobil\"]\n");
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("unknown field `mobil`"));
         assert_eq!(diags[0].label.as_deref(), Some("did you mean `mobile`?"));

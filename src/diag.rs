@@ -26,10 +26,7 @@ pub type FileRef = Arc<SourceFile>;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> FileRef {
-        Arc::new(SourceFile {
-            path: path.into(),
-            text: text.into(),
-        })
+        Arc::new(SourceFile { path: path.into(), text: text.into() })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -97,19 +94,12 @@ impl Diagnostic {
     }
 
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
     }
 
     /// An error at `span` of `file`.
     pub fn at(file: &FileRef, span: Range<usize>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: Some(file.clone()),
-            span: Some(span),
-            ..Diagnostic::error(file.path.clone(), message)
-        }
+        Diagnostic { file: Some(file.clone()), span: Some(span), ..Diagnostic::error(file.path.clone(), message) }
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -141,13 +131,7 @@ impl Diagnostic {
 
     fn sort_key(&self) -> (String, usize, usize, Severity, String) {
         let (line, col) = self.line_col().unwrap_or((0, 0));
-        (
-            self.path.clone(),
-            line,
-            col,
-            self.severity,
-            self.message.clone(),
-        )
+        (self.path.clone(), line, col, self.severity, self.message.clone())
     }
 }
 
@@ -193,17 +177,15 @@ fn render_human(diag: &Diagnostic, color: bool) -> String {
     let (Some(file), Some(span)) = (&diag.file, &diag.span) else {
         return render_unplaced(diag);
     };
-    let span = clamp_to_char_boundary(&file.text, span.start)
-        ..clamp_to_char_boundary(&file.text, span.end.max(span.start));
+    let span =
+        clamp_to_char_boundary(&file.text, span.start)..clamp_to_char_boundary(&file.text, span.end.max(span.start));
     let level = match diag.severity {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,
     };
     let mut report = Report::new(level)
         .with_message(&diag.message)
-        .with_labels(vec![
-            Label::primary((), span).with_message(diag.label.clone().unwrap_or_default()),
-        ]);
+        .with_labels(vec![Label::primary((), span).with_message(diag.label.clone().unwrap_or_default())]);
     if let Some(help) = &diag.help {
         report = report.with_notes(vec![format!("help: {help}")]);
     }
@@ -222,12 +204,7 @@ fn render_human(diag: &Diagnostic, color: bool) -> String {
 
 /// A diagnostic about a folder or an unreadable file: no line to quote.
 fn render_unplaced(diag: &Diagnostic) -> String {
-    let mut out = format!(
-        "{}: {}\n  ┌─ {}\n",
-        diag.severity.as_str(),
-        diag.message,
-        diag.path
-    );
+    let mut out = format!("{}: {}\n  ┌─ {}\n", diag.severity.as_str(), diag.message, diag.path);
     if let Some(help) = &diag.help {
         let _ = writeln!(out, "  = help: {help}");
     }
@@ -249,17 +226,11 @@ fn render_github(diag: &Diagnostic) -> String {
         message.push('\n');
         message.push_str(help);
     }
-    format!(
-        "::{} {props}::{}\n",
-        diag.severity.as_str(),
-        escape_data(&message)
-    )
+    format!("::{} {props}::{}\n", diag.severity.as_str(), escape_data(&message))
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -314,8 +285,7 @@ mod tests {
     #[test]
     fn human_rendering_quotes_the_line_with_a_caret() {
         let file = SourceFile::new("content/a/2022-01-01.toml", "nmae = \"李明\"\n");
-        let d =
-            Diagnostic::at(&file, 0..4, "unknown field `nmae`").with_label("did you mean `name`?");
+        let d = Diagnostic::at(&file, 0..4, "unknown field `nmae`").with_label("did you mean `name`?");
         let text = render(&d, Format::Human, false);
         assert!(text.contains("content/a/2022-01-01.toml:1:1"), "{text}");
         assert!(text.contains("1 │ nmae = \"李明\""), "{text}");

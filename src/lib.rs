@@ -68,10 +68,7 @@ pub fn load_cached(root: &Path, opts: &model::Options, caches: &Caches) -> Loade
         model::validate_cached(config, site, opts, &mut diags, &caches.editions)
     };
     diag::sort(&mut diags);
-    Loaded {
-        roster,
-        diagnostics: diags,
-    }
+    Loaded { roster, diagnostics: diags }
 }
 
 /// Options of `roster build` and `roster check`.
@@ -104,30 +101,18 @@ impl Outcome {
 
 /// Loads, validates and renders the site into `sink`; returns the diagnostics.
 pub fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let parts = render::Parts {
-        web: !opts.print_only,
-        data: !opts.print_only,
-        ..render::Parts::ALL
-    };
+    let parts = render::Parts { web: !opts.print_only, data: !opts.print_only, ..render::Parts::ALL };
     render_parts(root, opts, parts, sink)
 }
 
 /// As [`render_into`], for the given parts of the site.
-pub fn render_parts(
-    root: &Path,
-    opts: &BuildOptions,
-    parts: render::Parts,
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
+pub fn render_parts(root: &Path, opts: &BuildOptions, parts: render::Parts, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut loaded = load(root, &model::Options { as_of: opts.as_of });
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     if let Some(url) = &opts.base_url {
         match config::normalize_base_url(url) {
             Some(u) => loaded.roster.config.base_url = u,
-            None => diags.push(Diagnostic::error(
-                "--base-url",
-                format!("not an absolute http(s) URL: `{url}`"),
-            )),
+            None => diags.push(Diagnostic::error("--base-url", format!("not an absolute http(s) URL: `{url}`"))),
         }
     }
     let theme = render::theme::load(root, &loaded.roster.config, &mut diags);
@@ -137,15 +122,7 @@ pub fn render_parts(
     }
     if let Some(theme) = theme {
         let history = history::History::compute(&loaded.roster);
-        diags.extend(render::site(
-            root,
-            &loaded.roster,
-            &history,
-            &theme,
-            parts,
-            &render::Scope::All,
-            sink,
-        ));
+        diags.extend(render::site(root, &loaded.roster, &history, &theme, parts, &render::Scope::All, sink));
     }
     diag::sort(&mut diags);
     diags
@@ -155,11 +132,7 @@ pub fn render_parts(
 /// everything succeeded. On any error the previous output is left exactly as it was.
 pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
     let output = opts.output.clone().unwrap_or_else(|| root.join("public"));
-    let fail = |diagnostics: Vec<Diagnostic>| Outcome {
-        diagnostics,
-        files: 0,
-        output: output.clone(),
-    };
+    let fail = |diagnostics: Vec<Diagnostic>| Outcome { diagnostics, files: 0, output: output.clone() };
     let shown = output.display().to_string();
     if let Err(why) = output::check_output_dir(root, &output) {
         return fail(vec![Diagnostic::error(shown, why)]);
@@ -170,10 +143,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
     let staging = match output::Staging::new(&output) {
         Ok(s) => s,
         Err(e) => {
-            return fail(vec![Diagnostic::error(
-                shown,
-                format!("cannot create a staging folder beside it: {e}"),
-            )]);
+            return fail(vec![Diagnostic::error(shown, format!("cannot create a staging folder beside it: {e}"))]);
         }
     };
     let sink = output::DirSink::new(&staging.dir);
@@ -183,23 +153,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
     }
     let files = sink.file_count();
     if let Err(e) = output::mark(&staging.dir) {
-        return fail(vec![Diagnostic::error(
-            shown,
-            format!("cannot write to the staging folder: {e}"),
-        )]);
+        return fail(vec![Diagnostic::error(shown, format!("cannot write to the staging folder: {e}"))]);
     }
     match output::commit(staging) {
-        Ok(()) => Outcome {
-            diagnostics,
-            files,
-            output,
-        },
+        Ok(()) => Outcome { diagnostics, files, output },
         Err(e) => {
             let mut diagnostics = diagnostics;
-            diagnostics.push(Diagnostic::error(
-                shown,
-                format!("cannot replace the output folder: {e}"),
-            ));
+            diagnostics.push(Diagnostic::error(shown, format!("cannot replace the output folder: {e}")));
             fail(diagnostics)
         }
     }
@@ -208,28 +168,17 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
 /// `roster build --print-only`: swaps in `<output>/print/` alone.
 fn build_print_only(root: &Path, opts: &BuildOptions, output: &Path) -> Outcome {
     let shown = output.display().to_string();
-    let fail = |diagnostics: Vec<Diagnostic>| Outcome {
-        diagnostics,
-        files: 0,
-        output: output.to_path_buf(),
-    };
+    let fail = |diagnostics: Vec<Diagnostic>| Outcome { diagnostics, files: 0, output: output.to_path_buf() };
     let fresh = !output.exists();
-    let prepared = std::fs::create_dir_all(output)
-        .and_then(|()| if fresh { output::mark(output) } else { Ok(()) });
+    let prepared = std::fs::create_dir_all(output).and_then(|()| if fresh { output::mark(output) } else { Ok(()) });
     if let Err(e) = prepared {
-        return fail(vec![Diagnostic::error(
-            shown,
-            format!("cannot create the output folder: {e}"),
-        )]);
+        return fail(vec![Diagnostic::error(shown, format!("cannot create the output folder: {e}"))]);
     }
     let target = output.join("print");
     let staging = match output::Staging::new(&target) {
         Ok(s) => s,
         Err(e) => {
-            return fail(vec![Diagnostic::error(
-                shown,
-                format!("cannot create a staging folder: {e}"),
-            )]);
+            return fail(vec![Diagnostic::error(shown, format!("cannot create a staging folder: {e}"))]);
         }
     };
     let sink = output::PrefixSink::new("print/", output::DirSink::new(&staging.dir));
@@ -239,17 +188,10 @@ fn build_print_only(root: &Path, opts: &BuildOptions, output: &Path) -> Outcome 
     }
     let files = sink.inner().file_count();
     match output::commit(staging) {
-        Ok(()) => Outcome {
-            diagnostics,
-            files,
-            output: output.to_path_buf(),
-        },
+        Ok(()) => Outcome { diagnostics, files, output: output.to_path_buf() },
         Err(e) => {
             let mut diagnostics = diagnostics;
-            diagnostics.push(Diagnostic::error(
-                shown,
-                format!("cannot replace print/: {e}"),
-            ));
+            diagnostics.push(Diagnostic::error(shown, format!("cannot replace print/: {e}")));
             fail(diagnostics)
         }
     }
@@ -258,9 +200,5 @@ fn build_print_only(root: &Path, opts: &BuildOptions, output: &Path) -> Outcome 
 /// `roster check`: everything `build` does except writing.
 pub fn check(root: &Path, opts: &BuildOptions) -> Outcome {
     let diagnostics = render_into(root, opts, &output::NullSink);
-    Outcome {
-        diagnostics,
-        files: 0,
-        output: PathBuf::new(),
-    }
+    Outcome { diagnostics, files: 0, output: PathBuf::new() }
 }

@@ -25,20 +25,14 @@ pub fn new_edition(root: &Path, district: &str, date: NaiveDate) -> Result<PathB
     }
     let target = dir.join(format!("{date}.toml"));
     if target.exists() {
-        return Err(format!(
-            "content/{path}/{date}.toml already exists; edit it, or give another date"
-        ));
+        return Err(format!("content/{path}/{date}.toml already exists; edit it, or give another date"));
     }
     let latest = latest_edition(&dir).map_err(|e| format!("cannot read content/{path}/: {e}"))?;
     let text = match &latest {
         Some((_, file)) => {
-            let old = std::fs::read_to_string(file)
-                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let old = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             copy_without_provenance(old.trim_start_matches('\u{feff}')).map_err(|e| {
-                format!(
-                    "{} is not valid TOML ({e}); run `roster check` and fix it first",
-                    file.display()
-                )
+                format!("{} is not valid TOML ({e}); run `roster check` and fix it first", file.display())
             })?
         }
         None => format!(
@@ -57,8 +51,7 @@ pub fn new_edition(root: &Path, district: &str, date: NaiveDate) -> Result<PathB
         .create_new(true)
         .open(&target)
         .map_err(|e| format!("cannot create {}: {e}", target.display()))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     Ok(target)
 }
 
@@ -121,18 +114,14 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>, String> {
         (".gitignore", "/public\n".to_owned()),
         ("content/_index.md", INDEX_MD.to_owned()),
         ("content/example/district.toml", DISTRICT_TOML.to_owned()),
-        (
-            &*format!("content/example/{today}.toml"),
-            EDITION_TOML.replace("{today}", &today.to_string()),
-        ),
+        (&*format!("content/example/{today}.toml"), EDITION_TOML.replace("{today}", &today.to_string())),
     ]
     .map(|(p, t)| (p.to_owned(), t));
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);
@@ -210,10 +199,7 @@ mod tests {
         let old = "# header comment\nreason = \"换届\" # why\nsource = \"日报\"\nnote = \"\"\"\nmulti\nline\n\"\"\"\n\n[[body]]\nname = \"委\"\n# a member\n[[body.member]]\nname = \"李明\"\npost = \"书记\"\n";
         let new = copy_without_provenance(old).unwrap();
         assert!(new.starts_with(NEW_HEADER), "{new}");
-        assert!(
-            !new.contains("\"换届\"") && !new.contains("\"日报\"") && !new.contains("multi"),
-            "{new}"
-        );
+        assert!(!new.contains("\"换届\"") && !new.contains("\"日报\"") && !new.contains("multi"), "{new}");
         assert!(new.contains("# header comment\n"));
         assert!(new.contains("# a member\n[[body.member]]\nname = \"李明\"\npost = \"书记\"\n"));
         let parsed: toml::Table = toml::from_str(&new).unwrap();

@@ -27,11 +27,8 @@ pub fn site(files: &[(&str, &str)]) -> PathBuf {
         std::fs::write(p, text).expect("write");
     }
     if !has_config {
-        std::fs::write(
-            dir.join("roster.toml"),
-            "title = \"Test\"\nbase_url = \"https://example.org/\"\n",
-        )
-        .expect("write");
+        std::fs::write(dir.join("roster.toml"), "title = \"Test\"\nbase_url = \"https://example.org/\"\n")
+            .expect("write");
     }
     dir
 }
@@ -39,12 +36,7 @@ pub fn site(files: &[(&str, &str)]) -> PathBuf {
 /// Loads a site, panicking on errors.
 pub fn load(dir: &std::path::Path, as_of: Option<chrono::NaiveDate>) -> Roster {
     let loaded = crate::load(dir, &crate::model::Options { as_of });
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.to_string())
-        .collect();
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     loaded.roster
 }
@@ -63,15 +55,10 @@ pub fn roster(editions: &[(&str, &str, &[M<'_>])]) -> Roster {
         }
         let mut text = String::from("[[body]]\nname = \"班子\"\n");
         for (id, name, post) in *members {
-            text.push_str(&format!(
-                "[[body.member]]\nid = \"{id}\"\nname = \"{name}\"\npost = \"{post}\"\n"
-            ));
+            text.push_str(&format!("[[body.member]]\nid = \"{id}\"\nname = \"{name}\"\npost = \"{post}\"\n"));
         }
         files.push((format!("content/{district}/{date}.toml"), text));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     load(&site(&refs), None)
 }

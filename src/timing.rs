@@ -16,20 +16,13 @@ pub struct Stage {
 }
 
 pub fn stage(name: &'static str) -> Stage {
-    Stage {
-        name,
-        start: enabled().then(Instant::now),
-    }
+    Stage { name, start: enabled().then(Instant::now) }
 }
 
 impl Drop for Stage {
     fn drop(&mut self) {
         if let Some(start) = self.start {
-            eprintln!(
-                "timing: {:<22} {:>8.1} ms",
-                self.name,
-                start.elapsed().as_secs_f64() * 1000.0
-            );
+            eprintln!("timing: {:<22} {:>8.1} ms", self.name, start.elapsed().as_secs_f64() * 1000.0);
         }
     }
 }

@@ -169,17 +169,8 @@ impl Gen {
             post,
             duties: self.duties(slot),
             mobile: format!("139 {:04} {:04}", (id / 10_000) % 10_000, id % 10_000),
-            office_phone: format!(
-                "028-{:04} {:04}",
-                3800 + district % 200,
-                (slot * 37 + district) % 10_000
-            ),
-            office: format!(
-                "行政中心 {} 楼 {}{:02} 室",
-                1 + slot % 8,
-                1 + slot % 8,
-                slot % 50
-            ),
+            office_phone: format!("028-{:04} {:04}", 3800 + district % 200, (slot * 37 + district) % 10_000),
+            office: format!("行政中心 {} 楼 {}{:02} 室", 1 + slot % 8, 1 + slot % 8, slot % 50),
             hours: HOURS[slot % HOURS.len()],
             private: self.rng.u8(..100) < 3,
         }
@@ -193,11 +184,7 @@ fn district_slug(i: usize) -> String {
 /// District i's folder: every 20th district is a top-level city; the others are its children.
 fn district_path(i: usize) -> String {
     let city = i - i % 20;
-    if i == city {
-        district_slug(i)
-    } else {
-        format!("{}/{}", district_slug(city), district_slug(i))
-    }
+    if i == city { district_slug(i) } else { format!("{}/{}", district_slug(city), district_slug(i)) }
 }
 
 fn date(e: usize) -> String {
@@ -240,11 +227,7 @@ fn edition_toml(people: &[Person], e: usize) -> String {
     } else {
         "人事调整"
     };
-    let _ = writeln!(
-        out,
-        "reason = \"{reason}\"\nsource = \"《示例日报》第 {} 期（虚构）\"\n",
-        e + 1
-    );
+    let _ = writeln!(out, "reason = \"{reason}\"\nsource = \"《示例日报》第 {} 期（虚构）\"\n", e + 1);
     let mut body = "";
     for p in people {
         if p.body != body {
@@ -263,11 +246,7 @@ fn edition_toml(people: &[Person], e: usize) -> String {
             p.office,
             p.hours,
             date(e),
-            if p.private {
-                "\nprivate = [\"mobile\"]"
-            } else {
-                ""
-            },
+            if p.private { "\nprivate = [\"mobile\"]" } else { "" },
         );
     }
     out
@@ -275,47 +254,27 @@ fn edition_toml(people: &[Person], e: usize) -> String {
 
 /// Writes a site folder (roster.toml and content/) into `dir`, which must be empty or absent.
 pub fn write(dir: &Path, opts: &Options) -> io::Result<Stats> {
-    let mut g = Gen {
-        rng: fastrand::Rng::with_seed(opts.seed),
-        next_id: 1,
-    };
+    let mut g = Gen { rng: fastrand::Rng::with_seed(opts.seed), next_id: 1 };
     let content = dir.join("content");
     std::fs::create_dir_all(&content)?;
     std::fs::write(
         dir.join("roster.toml"),
         "title = \"合成省领导干部联系方式\"\nbase_url = \"https://example.org/synthetic/\"\n\n[history]\ntransfer_window_days = 0\n",
     )?;
-    let mut stats = Stats {
-        districts: opts.districts,
-        editions: opts.districts * opts.editions,
-        ..Stats::default()
-    };
+    let mut stats = Stats { districts: opts.districts, editions: opts.districts * opts.editions, ..Stats::default() };
     // rosters[d] = the district's current members.
     let size = |d: usize| match opts.total {
         Some(total) => total / opts.districts + usize::from(d < total % opts.districts),
         None => opts.members,
     };
-    let mut rosters: Vec<Vec<Person>> = (0..opts.districts)
-        .map(|d| (0..size(d)).map(|slot| g.person(d, slot)).collect())
-        .collect();
+    let mut rosters: Vec<Vec<Person>> =
+        (0..opts.districts).map(|d| (0..size(d)).map(|slot| g.person(d, slot)).collect()).collect();
     for d in 0..opts.districts {
         let path = content.join(district_path(d));
         std::fs::create_dir_all(&path)?;
-        let kind = if d % 20 == 0 {
-            "市"
-        } else {
-            KINDS[d % KINDS.len()]
-        };
-        let name = format!(
-            "{}{}{}",
-            pick(&mut g.rng, PLACE),
-            pick(&mut g.rng, PLACE),
-            kind
-        );
-        std::fs::write(
-            path.join("district.toml"),
-            format!("name = \"{name}\"\nkind = \"{kind}\"\norder = {d}\n"),
-        )?;
+        let kind = if d % 20 == 0 { "市" } else { KINDS[d % KINDS.len()] };
+        let name = format!("{}{}{}", pick(&mut g.rng, PLACE), pick(&mut g.rng, PLACE), kind);
+        std::fs::write(path.join("district.toml"), format!("name = \"{name}\"\nkind = \"{kind}\"\norder = {d}\n"))?;
         stats.files += 1;
     }
     for e in 0..opts.editions {
@@ -323,9 +282,7 @@ pub fn write(dir: &Path, opts: &Options) -> io::Result<Stats> {
             reshuffle(&mut g, &mut rosters);
         }
         for (d, people) in rosters.iter().enumerate() {
-            let file = content
-                .join(district_path(d))
-                .join(format!("{}.toml", date(e)));
+            let file = content.join(district_path(d)).join(format!("{}.toml", date(e)));
             std::fs::write(file, edition_toml(people, e))?;
             stats.files += 1;
         }

@@ -7,9 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use codespan_reporting::term::termcolor::{
-    Color, ColorChoice, ColorSpec, StandardStream, WriteColor,
-};
+use codespan_reporting::term::termcolor::{Color, ColorChoice, ColorSpec, StandardStream, WriteColor};
 
 use crate::diag::did_you_mean;
 use crate::history::{self, Change, History, Kind};
@@ -45,11 +43,7 @@ pub fn run(root: &Path, args: &DiffArgs<'_>, as_of: Option<NaiveDate>) -> ExitCo
         }
     };
     let history = History::compute(roster);
-    let history = if args.show_private {
-        history
-    } else {
-        history.redacted(FieldSet::all())
-    };
+    let history = if args.show_private { history } else { history.redacted(FieldSet::all()) };
     let changes = history::between(roster, &history, d, from, to);
     let result = match args.format {
         DiffFormat::Json => print_json(roster, d, from, to, &changes),
@@ -67,17 +61,10 @@ pub fn run(root: &Path, args: &DiffArgs<'_>, as_of: Option<NaiveDate>) -> ExitCo
 
 /// Finds the district and the two editions to compare.
 fn select(roster: &Roster, args: &DiffArgs<'_>) -> Result<(usize, usize, usize), String> {
-    let path = args
-        .district
-        .trim_start_matches("content/")
-        .trim_matches('/');
+    let path = args.district.trim_start_matches("content/").trim_matches('/');
     let Some(d) = roster.district_by_path(path) else {
         let paths: Vec<&str> = roster.districts.iter().map(|d| d.path.as_str()).collect();
-        let by_slug = roster
-            .districts
-            .iter()
-            .find(|d| d.slug == path)
-            .map(|d| d.path.as_str());
+        let by_slug = roster.districts.iter().find(|d| d.slug == path).map(|d| d.path.as_str());
         let hint = match by_slug.or_else(|| did_you_mean(path, &paths)) {
             Some(p) => format!("; did you mean `{p}`?"),
             None => format!("; districts are: {}", paths.join(", ")),
@@ -85,26 +72,15 @@ fn select(roster: &Roster, args: &DiffArgs<'_>) -> Result<(usize, usize, usize),
         return Err(format!("no district `{path}`{hint}"));
     };
     let editions = &roster.districts[d].editions;
-    let dates = || {
+    let dates = || editions.iter().map(|e| e.date.to_string()).collect::<Vec<_>>().join(", ");
+    let find = |date: NaiveDate| {
         editions
             .iter()
-            .map(|e| e.date.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let find = |date: NaiveDate| {
-        editions.iter().position(|e| e.date == date).ok_or_else(|| {
-            format!(
-                "`{path}` has no edition dated {date}; its editions are: {}",
-                dates()
-            )
-        })
+            .position(|e| e.date == date)
+            .ok_or_else(|| format!("`{path}` has no edition dated {date}; its editions are: {}", dates()))
     };
     if editions.len() < 2 && args.from.is_none() {
-        return Err(format!(
-            "`{path}` has only one edition ({}): nothing to compare",
-            dates()
-        ));
+        return Err(format!("`{path}` has only one edition ({}): nothing to compare", dates()));
     }
     let to = match args.to {
         Some(date) => find(date)?,
@@ -112,9 +88,7 @@ fn select(roster: &Roster, args: &DiffArgs<'_>) -> Result<(usize, usize, usize),
     };
     let from = match args.from {
         Some(date) => find(date)?,
-        None => to
-            .checked_sub(1)
-            .ok_or_else(|| format!("no edition of `{path}` before {}", editions[to].date))?,
+        None => to.checked_sub(1).ok_or_else(|| format!("no edition of `{path}` before {}", editions[to].date))?,
     };
     if from >= to {
         return Err(format!(
@@ -136,20 +110,10 @@ fn color_of(kind: &Kind) -> Color {
     }
 }
 
-fn print_text(
-    roster: &Roster,
-    d: usize,
-    from: usize,
-    to: usize,
-    changes: &[Change],
-) -> std::io::Result<()> {
+fn print_text(roster: &Roster, d: usize, from: usize, to: usize, changes: &[Change]) -> std::io::Result<()> {
     let labels = default_labels(&roster.config.language);
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = StandardStream::stdout(if color {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    });
+    let mut out = StandardStream::stdout(if color { ColorChoice::Auto } else { ColorChoice::Never });
     let district = &roster.districts[d];
     let (a, b) = (&district.editions[from], &district.editions[to]);
     out.set_color(ColorSpec::new().set_bold(true))?;
@@ -162,35 +126,20 @@ fn print_text(
     writeln!(out)?;
     for c in changes {
         let line = describe(roster, c, &labels);
-        let (kind, rest) = line
-            .split_once(labels.get("punct_colon").map_or(":", String::as_str))
-            .unwrap_or(("", &line));
+        let (kind, rest) =
+            line.split_once(labels.get("punct_colon").map_or(":", String::as_str)).unwrap_or(("", &line));
         write!(out, "  ")?;
-        out.set_color(
-            ColorSpec::new()
-                .set_fg(Some(color_of(&c.kind)))
-                .set_bold(true),
-        )?;
+        out.set_color(ColorSpec::new().set_fg(Some(color_of(&c.kind))).set_bold(true))?;
         write!(out, "{kind}")?;
         out.reset()?;
-        writeln!(
-            out,
-            "{}{rest}",
-            labels.get("punct_colon").map_or(":", String::as_str)
-        )?;
+        writeln!(out, "{}{rest}", labels.get("punct_colon").map_or(":", String::as_str))?;
     }
     let n = changes.len();
     writeln!(out, "{n} change{}", if n == 1 { "" } else { "s" })?;
     out.flush()
 }
 
-fn print_json(
-    roster: &Roster,
-    d: usize,
-    from: usize,
-    to: usize,
-    changes: &[Change],
-) -> std::io::Result<()> {
+fn print_json(roster: &Roster, d: usize, from: usize, to: usize, changes: &[Change]) -> std::io::Result<()> {
     let district = &roster.districts[d];
     let mut list = serde_json::to_value(changes).map_err(std::io::Error::other)?;
     // A transfer's other end is a district index inside the library; scripts want its path.
@@ -200,8 +149,7 @@ fn print_json(
                 if let Some(place) = item.get_mut(key).filter(|p| p.is_object())
                     && let Some(i) = place.get("district").and_then(|v| v.as_u64())
                 {
-                    place["district"] =
-                        serde_json::Value::from(roster.districts[i as usize].path.clone());
+                    place["district"] = serde_json::Value::from(roster.districts[i as usize].path.clone());
                 }
             }
         }
@@ -214,9 +162,5 @@ fn print_json(
         "changes": list,
     });
     let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "{}",
-        serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?
-    )
+    writeln!(stdout, "{}", serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?)
 }

@@ -111,47 +111,23 @@ pub struct Common {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::source::reader::parse_date(s)
-        .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+    crate::source::reader::parse_date(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.as_path();
     match cli.command {
-        Command::Build {
-            output,
-            base_url,
-            print_only,
-            common,
-        } => {
-            let opts = BuildOptions {
-                output,
-                base_url,
-                as_of: common.as_of,
-                print_only,
-            };
+        Command::Build { output, base_url, print_only, common } => {
+            let opts = BuildOptions { output, base_url, as_of: common.as_of, print_only };
             build(root, &opts, common.format)
         }
         Command::Check { common } => {
-            let opts = BuildOptions {
-                as_of: common.as_of,
-                ..Default::default()
-            };
+            let opts = BuildOptions { as_of: common.as_of, ..Default::default() };
             check(root, &opts, common.format)
         }
-        Command::Serve {
-            port,
-            interface,
-            open,
-            as_of,
-        } => {
-            let opts = crate::serve::ServeOptions {
-                interface,
-                port,
-                open,
-                as_of,
-            };
+        Command::Serve { port, interface, open, as_of } => {
+            let opts = crate::serve::ServeOptions { interface, port, open, as_of };
             match crate::serve::run(root, &opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -174,36 +150,21 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => {
-            match crate::scaffold::init(&dir, chrono::Local::now().date_naive()) {
-                Ok(files) => {
-                    for f in &files {
-                        println!("wrote {}", f.display());
-                    }
-                    eprintln!("next: cd {} && roster serve", dir.display());
-                    ExitCode::SUCCESS
+        Command::Init { dir } => match crate::scaffold::init(&dir, chrono::Local::now().date_naive()) {
+            Ok(files) => {
+                for f in &files {
+                    println!("wrote {}", f.display());
                 }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
+                eprintln!("next: cd {} && roster serve", dir.display());
+                ExitCode::SUCCESS
             }
-        }
-        Command::Diff {
-            district,
-            from,
-            to,
-            format,
-            show_private,
-            as_of,
-        } => {
-            let args = diff::DiffArgs {
-                district: &district,
-                from,
-                to,
-                format,
-                show_private,
-            };
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Diff { district, from, to, format, show_private, as_of } => {
+            let args = diff::DiffArgs { district: &district, from, to, format, show_private };
             diff::run(root, &args, as_of)
         }
     }
@@ -211,9 +172,7 @@ pub fn main() -> ExitCode {
 
 /// Prints diagnostics to stderr (stdout for the machine formats) and a summary line.
 pub fn report(diags: &[Diagnostic], format: Format) {
-    let color = format == Format::Human
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut text = String::new();
     for d in diags {
         text.push_str(&diag::render(d, format, color));
@@ -235,25 +194,12 @@ pub fn report(diags: &[Diagnostic], format: Format) {
 
 fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("{n} {w}")
-        } else {
-            format!("{n} {w}s")
-        }
+        if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") }
     };
-    format!(
-        "{}, {}\n",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    format!("{}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn finish(
-    outcome: &Outcome,
-    format: Format,
-    writes: bool,
-    done: impl FnOnce() -> String,
-) -> ExitCode {
+fn finish(outcome: &Outcome, format: Format, writes: bool, done: impl FnOnce() -> String) -> ExitCode {
     report(&outcome.diagnostics, format);
     if !outcome.ok() {
         if format == Format::Human && writes {
@@ -271,19 +217,12 @@ fn build(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {
     let start = Instant::now();
     let outcome = crate::build(root, opts);
     finish(&outcome, format, true, || {
-        format!(
-            "built {} files into {} in {} ms",
-            outcome.files,
-            outcome.output.display(),
-            start.elapsed().as_millis()
-        )
+        format!("built {} files into {} in {} ms", outcome.files, outcome.output.display(), start.elapsed().as_millis())
     })
 }
 
 fn check(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {
     let start = Instant::now();
     let outcome = crate::check(root, opts);
-    finish(&outcome, format, false, || {
-        format!("ok: no errors ({} ms)", start.elapsed().as_millis())
-    })
+    finish(&outcome, format, false, || format!("ok: no errors ({} ms)", start.elapsed().as_millis()))
 }

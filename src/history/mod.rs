@@ -31,24 +31,11 @@ pub struct Change {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Kind {
     /// 新任: in the new edition, not in the old. `from` is set for a transfer.
-    Joined {
-        body: String,
-        post: String,
-        from: Option<Place>,
-    },
+    Joined { body: String, post: String, from: Option<Place> },
     /// 离任: in the old edition, not in the new. `to` is set for a transfer.
-    Left {
-        body: String,
-        post: String,
-        to: Option<Place>,
-    },
+    Left { body: String, post: String, to: Option<Place> },
     /// 职务调整: post or body changed.
-    Post {
-        from_body: String,
-        from_post: String,
-        to_body: String,
-        to_post: String,
-    },
+    Post { from_body: String, from_post: String, to_body: String, to_post: String },
     /// 分工调整.
     Duties(FieldChange),
     /// 联系方式变更: mobile, office phone, office, hours.
@@ -107,22 +94,13 @@ impl FieldChange {
 
 /// Compares two editions of one district, person by person. Transfers are not known here.
 pub fn diff(old: &Edition, new: &Edition) -> Vec<Change> {
-    let old_index: FxHashMap<&str, (&str, &Member)> = old
-        .members()
-        .map(|(b, m)| (m.id.as_str(), (b.name.as_str(), m)))
-        .collect();
+    let old_index: FxHashMap<&str, (&str, &Member)> =
+        old.members().map(|(b, m)| (m.id.as_str(), (b.name.as_str(), m))).collect();
     let new_ids: FxHashMap<&str, ()> = new.members().map(|(_, m)| (m.id.as_str(), ())).collect();
     let mut out = Vec::new();
     for (body, m) in new.members() {
         match old_index.get(m.id.as_str()) {
-            None => out.push(change(
-                m,
-                Kind::Joined {
-                    body: body.name.clone(),
-                    post: m.post.clone(),
-                    from: None,
-                },
-            )),
+            None => out.push(change(m, Kind::Joined { body: body.name.clone(), post: m.post.clone(), from: None })),
             Some((old_body, o)) => {
                 if *old_body != body.name || o.post != m.post {
                     out.push(change(
@@ -138,15 +116,10 @@ pub fn diff(old: &Edition, new: &Edition) -> Vec<Change> {
                 if let Some(fc) = field_change(o, m, Field::Duties) {
                     out.push(change(m, Kind::Duties(fc)));
                 }
-                let fields: Vec<FieldChange> = [
-                    Field::Mobile,
-                    Field::OfficePhone,
-                    Field::Office,
-                    Field::Hours,
-                ]
-                .into_iter()
-                .filter_map(|f| field_change(o, m, f))
-                .collect();
+                let fields: Vec<FieldChange> = [Field::Mobile, Field::OfficePhone, Field::Office, Field::Hours]
+                    .into_iter()
+                    .filter_map(|f| field_change(o, m, f))
+                    .collect();
                 if !fields.is_empty() {
                     out.push(change(m, Kind::Contact { fields }));
                 }
@@ -155,14 +128,7 @@ pub fn diff(old: &Edition, new: &Edition) -> Vec<Change> {
     }
     for (body, o) in old.members() {
         if !new_ids.contains_key(o.id.as_str()) {
-            out.push(change(
-                o,
-                Kind::Left {
-                    body: body.name.clone(),
-                    post: o.post.clone(),
-                    to: None,
-                },
-            ));
+            out.push(change(o, Kind::Left { body: body.name.clone(), post: o.post.clone(), to: None }));
         }
     }
     // Stable: within a group, new-edition order (old-edition order for those who left).
@@ -171,11 +137,7 @@ pub fn diff(old: &Edition, new: &Edition) -> Vec<Change> {
 }
 
 fn change(m: &Member, kind: Kind) -> Change {
-    Change {
-        person: m.id.clone(),
-        name: m.name.clone(),
-        kind,
-    }
+    Change { person: m.id.clone(), name: m.name.clone(), kind }
 }
 
 fn shown(v: Option<FieldValue<'_>>) -> Option<String> {
@@ -228,21 +190,12 @@ impl History {
                     && let Some(o) = old.districts.get(i)
                     && o.path == d.path
                     && o.editions.len() == d.editions.len()
-                    && o.editions
-                        .iter()
-                        .zip(&d.editions)
-                        .all(|(a, b)| Arc::ptr_eq(a, b))
+                    && o.editions.iter().zip(&d.editions).all(|(a, b)| Arc::ptr_eq(a, b))
                 {
                     return h.changes[i].clone();
                 }
                 (0..d.editions.len())
-                    .map(|e| {
-                        Arc::new(if e == 0 {
-                            Vec::new()
-                        } else {
-                            diff(&d.editions[e - 1], &d.editions[e])
-                        })
-                    })
+                    .map(|e| Arc::new(if e == 0 { Vec::new() } else { diff(&d.editions[e - 1], &d.editions[e]) }))
                     .collect()
             })
             .collect();
@@ -278,12 +231,7 @@ impl History {
     /// The date of the district's last edition that changed something, if any.
     pub fn last_change(&self, roster: &Roster, district: usize) -> Option<NaiveDate> {
         let d = &roster.districts[district];
-        self.changes[district]
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, c)| !c.is_empty())
-            .map(|(e, _)| d.editions[e].date)
+        self.changes[district].iter().enumerate().rev().find(|(_, c)| !c.is_empty()).map(|(e, _)| d.editions[e].date)
     }
 }
 
@@ -301,12 +249,7 @@ fn redact_field(fc: &FieldChange, allowed: FieldSet) -> Option<FieldChange> {
         return None;
     }
     if fc.private {
-        return Some(FieldChange {
-            field: fc.field,
-            from: None,
-            to: None,
-            private: true,
-        });
+        return Some(FieldChange { field: fc.field, from: None, to: None, private: true });
     }
     Some(fc.clone())
 }
@@ -315,10 +258,7 @@ fn redact(c: &Change, allowed: FieldSet) -> Option<Change> {
     let kind = match &c.kind {
         Kind::Duties(fc) => Kind::Duties(redact_field(fc, allowed)?),
         Kind::Contact { fields } => {
-            let fields: Vec<FieldChange> = fields
-                .iter()
-                .filter_map(|f| redact_field(f, allowed))
-                .collect();
+            let fields: Vec<FieldChange> = fields.iter().filter_map(|f| redact_field(f, allowed)).collect();
             if fields.is_empty() {
                 return None;
             }
@@ -331,13 +271,7 @@ fn redact(c: &Change, allowed: FieldSet) -> Option<Change> {
 
 /// The changes between editions `from` and `to` (indices) of district `d`: the computed log
 /// when they are consecutive (with transfers), else a direct comparison.
-pub fn between(
-    roster: &Roster,
-    history: &History,
-    d: usize,
-    from: usize,
-    to: usize,
-) -> Vec<Change> {
+pub fn between(roster: &Roster, history: &History, d: usize, from: usize, to: usize) -> Vec<Change> {
     if to == from + 1 {
         return history.changes[d][to].to_vec();
     }

@@ -32,13 +32,7 @@ fn ed(bodies: &[(&str, Vec<Member>)]) -> Edition {
         reason: None,
         source: None,
         note: None,
-        bodies: bodies
-            .iter()
-            .map(|(n, ms)| Body {
-                name: (*n).into(),
-                members: ms.clone(),
-            })
-            .collect(),
+        bodies: bodies.iter().map(|(n, ms)| Body { name: (*n).into(), members: ms.clone() }).collect(),
         file: String::new(),
     }
 }
@@ -53,24 +47,12 @@ fn describe(c: &Change) -> String {
     match &c.kind {
         Kind::Joined { body, post, .. } => format!("joined {} {body}/{post}", c.person),
         Kind::Left { body, post, .. } => format!("left {} {body}/{post}", c.person),
-        Kind::Post {
-            from_body,
-            from_post,
-            to_body,
-            to_post,
-        } => {
-            format!(
-                "post {} {from_body}/{from_post} -> {to_body}/{to_post}",
-                c.person
-            )
+        Kind::Post { from_body, from_post, to_body, to_post } => {
+            format!("post {} {from_body}/{from_post} -> {to_body}/{to_post}", c.person)
         }
         Kind::Duties(fc) => format!("duties {}: {}", c.person, f(fc)),
         Kind::Contact { fields } => {
-            format!(
-                "contact {}: {}",
-                c.person,
-                fields.iter().map(f).collect::<Vec<_>>().join("; ")
-            )
+            format!("contact {}: {}", c.person, fields.iter().map(f).collect::<Vec<_>>().join("; "))
         }
     }
 }
@@ -84,30 +66,15 @@ fn diff_table() {
     let a = m("a", "书记");
     let b = m("b", "区长");
     let cases: Vec<(&str, Edition, Edition, Vec<&str>)> = vec![
-        (
-            "identical",
-            ed(&[("委", vec![a.clone(), b.clone()])]),
-            ed(&[("委", vec![a.clone(), b.clone()])]),
-            vec![],
-        ),
+        ("identical", ed(&[("委", vec![a.clone(), b.clone()])]), ed(&[("委", vec![a.clone(), b.clone()])]), vec![]),
         (
             "reordering only",
             ed(&[("委", vec![a.clone(), b.clone()])]),
             ed(&[("委", vec![b.clone(), a.clone()])]),
             vec![],
         ),
-        (
-            "joined",
-            ed(&[("委", vec![a.clone()])]),
-            ed(&[("委", vec![a.clone(), b.clone()])]),
-            vec!["joined b 委/区长"],
-        ),
-        (
-            "left",
-            ed(&[("委", vec![a.clone(), b.clone()])]),
-            ed(&[("委", vec![a.clone()])]),
-            vec!["left b 委/区长"],
-        ),
+        ("joined", ed(&[("委", vec![a.clone()])]), ed(&[("委", vec![a.clone(), b.clone()])]), vec!["joined b 委/区长"]),
+        ("left", ed(&[("委", vec![a.clone(), b.clone()])]), ed(&[("委", vec![a.clone()])]), vec!["left b 委/区长"]),
         (
             "post changed",
             ed(&[("委", vec![a.clone()])]),
@@ -122,47 +89,26 @@ fn diff_table() {
         ),
         (
             "duties changed",
-            ed(&[(
-                "委",
-                vec![with(a.clone(), &|x| x.duties = Some("教育".into()))],
-            )]),
-            ed(&[(
-                "委",
-                vec![with(a.clone(), &|x| x.duties = Some("教育、卫生".into()))],
-            )]),
+            ed(&[("委", vec![with(a.clone(), &|x| x.duties = Some("教育".into()))])]),
+            ed(&[("委", vec![with(a.clone(), &|x| x.duties = Some("教育、卫生".into()))])]),
             vec!["duties a: duties 教育 -> 教育、卫生"],
         ),
         (
             "duties added",
             ed(&[("委", vec![a.clone()])]),
-            ed(&[(
-                "委",
-                vec![with(a.clone(), &|x| x.duties = Some("教育".into()))],
-            )]),
+            ed(&[("委", vec![with(a.clone(), &|x| x.duties = Some("教育".into()))])]),
             vec!["duties a: duties - -> 教育"],
         ),
         (
             "mobile changed",
-            ed(&[(
-                "委",
-                vec![with(a.clone(), &|x| x.mobile = phone("139 0000 0001"))],
-            )]),
-            ed(&[(
-                "委",
-                vec![with(a.clone(), &|x| x.mobile = phone("139 0000 0002"))],
-            )]),
+            ed(&[("委", vec![with(a.clone(), &|x| x.mobile = phone("139 0000 0001"))])]),
+            ed(&[("委", vec![with(a.clone(), &|x| x.mobile = phone("139 0000 0002"))])]),
             vec!["contact a: mobile 139 0000 0001 -> 139 0000 0002"],
         ),
         (
             "same number written differently",
-            ed(&[(
-                "委",
-                vec![with(a.clone(), &|x| x.mobile = phone("13900000001"))],
-            )]),
-            ed(&[(
-                "委",
-                vec![with(a.clone(), &|x| x.mobile = phone("+86 139 0000 0001"))],
-            )]),
+            ed(&[("委", vec![with(a.clone(), &|x| x.mobile = phone("13900000001"))])]),
+            ed(&[("委", vec![with(a.clone(), &|x| x.mobile = phone("+86 139 0000 0001"))])]),
             vec![],
         ),
         (
@@ -182,9 +128,7 @@ fn diff_table() {
                     x.office = Some("102".into());
                 })],
             )]),
-            vec![
-                "contact a: office_phone 028 3812 0001 -> 028 3812 0009; office 101 -> 102; hours 24 小时 -> -",
-            ],
+            vec!["contact a: office_phone 028 3812 0001 -> 028 3812 0009; office 101 -> 102; hours 24 小时 -> -"],
         ),
         (
             "several changes at once",
@@ -235,10 +179,7 @@ fn diff_table() {
         (
             "verified date alone is no change",
             ed(&[("委", vec![a.clone()])]),
-            ed(&[(
-                "委",
-                vec![with(a.clone(), &|x| x.verified = Some(date("2022-01-01")))],
-            )]),
+            ed(&[("委", vec![with(a.clone(), &|x| x.verified = Some(date("2022-01-01")))])]),
             vec![],
         ),
     ];
@@ -250,10 +191,7 @@ fn diff_table() {
 
 #[test]
 fn diff_with_itself_is_empty() {
-    let e = ed(&[
-        ("委", vec![m("a", "书记"), m("b", "区长")]),
-        ("府", vec![m("c", "副区长")]),
-    ]);
+    let e = ed(&[("委", vec![m("a", "书记"), m("b", "区长")]), ("府", vec![m("c", "副区长")])]);
     assert!(diff(&e, &e).is_empty());
 }
 
@@ -271,13 +209,8 @@ fn redaction_keeps_changed_without_values_and_drops_unpublished_fields() {
         std::sync::Arc::new(diff(&ed(&[("委", vec![a])]), &ed(&[("委", vec![b])]))),
     ]];
     let history = History { changes };
-    let web: FieldSet = [Field::Name, Field::Post, Field::Mobile]
-        .into_iter()
-        .collect();
-    let shown: Vec<String> = history.redacted(web).changes[0][1]
-        .iter()
-        .map(describe)
-        .collect();
+    let web: FieldSet = [Field::Name, Field::Post, Field::Mobile].into_iter().collect();
+    let shown: Vec<String> = history.redacted(web).changes[0][1].iter().map(describe).collect();
     assert_eq!(shown, vec!["contact a: mobile - -> - (private)"]);
     let nothing: FieldSet = [Field::Name, Field::Post].into_iter().collect();
     assert!(history.redacted(nothing).changes[0][1].is_empty());
@@ -289,11 +222,7 @@ fn first_edition_is_initial_publication_and_transfers_link_both_ends() {
         ("a", "2020-01-01", &[("x", "X", "书记"), ("y", "Y", "区长")]),
         ("a", "2022-01-01", &[("y", "Y", "区长")]),
         ("b", "2020-01-01", &[("z", "Z", "书记")]),
-        (
-            "b",
-            "2022-01-01",
-            &[("z", "Z", "书记"), ("x", "X", "区委副书记")],
-        ),
+        ("b", "2022-01-01", &[("z", "Z", "书记"), ("x", "X", "区委副书记")]),
     ]);
     let h = History::compute(&r);
     let a = r.district_by_path("a").unwrap();
@@ -305,10 +234,7 @@ fn first_edition_is_initial_publication_and_transfers_link_both_ends() {
         Kind::Left {
             body: "班子".into(),
             post: "书记".into(),
-            to: Some(Place {
-                district: b,
-                date: date("2022-01-01")
-            })
+            to: Some(Place { district: b, date: date("2022-01-01") })
         }
     );
     assert_eq!(
@@ -316,10 +242,7 @@ fn first_edition_is_initial_publication_and_transfers_link_both_ends() {
         Kind::Joined {
             body: "班子".into(),
             post: "区委副书记".into(),
-            from: Some(Place {
-                district: a,
-                date: date("2022-01-01")
-            })
+            from: Some(Place { district: a, date: date("2022-01-01") })
         }
     );
     assert_eq!(h.changes[b][1][0].kind.name(), "transferred");
@@ -329,10 +252,7 @@ fn first_edition_is_initial_publication_and_transfers_link_both_ends() {
 #[test]
 fn transfer_window() {
     let files = [
-        (
-            "roster.toml",
-            "title = \"t\"\nbase_url = \"https://e.org/\"\n[history]\ntransfer_window_days = 10\n",
-        ),
+        ("roster.toml", "title = \"t\"\nbase_url = \"https://e.org/\"\n[history]\ntransfer_window_days = 10\n"),
         ("content/a/district.toml", "name = \"A\"\n"),
         ("content/b/district.toml", "name = \"B\"\n"),
         (
@@ -356,27 +276,14 @@ fn transfer_window() {
     let r = crate::testutil::load(&dir, None);
     let h = History::compute(&r);
     let a = r.district_by_path("a").unwrap();
-    assert!(
-        matches!(h.changes[a][1][0].kind, Kind::Left { to: Some(_), .. }),
-        "7 days apart is within 10"
-    );
+    assert!(matches!(h.changes[a][1][0].kind, Kind::Left { to: Some(_), .. }), "7 days apart is within 10");
     // The same site without a window: two separate changes.
     let strict = crate::testutil::site(
-        &[
-            &files[1..],
-            &[(
-                "roster.toml",
-                "title = \"t\"\nbase_url = \"https://e.org/\"\n",
-            )],
-        ]
-        .concat(),
+        &[&files[1..], &[("roster.toml", "title = \"t\"\nbase_url = \"https://e.org/\"\n")]].concat(),
     );
     let r = crate::testutil::load(&strict, None);
     let h = History::compute(&r);
-    assert!(matches!(
-        h.changes[a][1][0].kind,
-        Kind::Left { to: None, .. }
-    ));
+    assert!(matches!(h.changes[a][1][0].kind, Kind::Left { to: None, .. }));
 }
 
 #[test]
@@ -400,17 +307,7 @@ fn as_of_ignores_later_editions() {
     let r = crate::testutil::load(&dir, Some(date("2021-06-30")));
     assert_eq!(r.districts.len(), 1, "b did not exist yet");
     assert_eq!(r.districts[0].editions.len(), 1);
-    assert_eq!(
-        r.districts[0]
-            .current()
-            .unwrap()
-            .members()
-            .next()
-            .unwrap()
-            .1
-            .id,
-        "x"
-    );
+    assert_eq!(r.districts[0].current().unwrap().members().next().unwrap().1.id, "x");
     assert!(!r.people.contains_key("y"));
     let h = History::compute(&r);
     assert!(h.changes[0][0].is_empty());

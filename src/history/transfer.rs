@@ -15,12 +15,9 @@ type At = (usize, usize, usize, NaiveDate);
 /// Clears every transfer link (before linking again after an edit).
 pub fn unlink(changes: &mut [Vec<Changes>]) {
     for edition in changes.iter_mut().flatten() {
-        let linked = edition.iter().any(|c| {
-            matches!(
-                c.kind,
-                Kind::Joined { from: Some(_), .. } | Kind::Left { to: Some(_), .. }
-            )
-        });
+        let linked = edition
+            .iter()
+            .any(|c| matches!(c.kind, Kind::Joined { from: Some(_), .. } | Kind::Left { to: Some(_), .. }));
         if !linked {
             continue;
         }
@@ -49,10 +46,9 @@ pub fn link(roster: &Roster, changes: &mut [Vec<Changes>]) -> Vec<(usize, usize)
             for (ci, c) in e.iter().enumerate() {
                 match c.kind {
                     Kind::Left { .. } => lefts.push((c.person.as_str(), (di, ei, ci, date))),
-                    Kind::Joined { .. } => joins
-                        .entry(c.person.as_str())
-                        .or_default()
-                        .push(((di, ei, ci, date), false)),
+                    Kind::Joined { .. } => {
+                        joins.entry(c.person.as_str()).or_default().push(((di, ei, ci, date), false))
+                    }
                     _ => {}
                 }
             }
@@ -78,16 +74,10 @@ pub fn link(roster: &Roster, changes: &mut [Vec<Changes>]) -> Vec<(usize, usize)
     let mut touched = Vec::with_capacity(links.len() * 2);
     for ((ld, le, lc, ldate), (jd, je, jc, jdate)) in links {
         if let Kind::Left { to, .. } = &mut Arc::make_mut(&mut changes[ld][le])[lc].kind {
-            *to = Some(Place {
-                district: jd,
-                date: jdate,
-            });
+            *to = Some(Place { district: jd, date: jdate });
         }
         if let Kind::Joined { from, .. } = &mut Arc::make_mut(&mut changes[jd][je])[jc].kind {
-            *from = Some(Place {
-                district: ld,
-                date: ldate,
-            });
+            *from = Some(Place { district: ld, date: ldate });
         }
         touched.push((ld, le));
         touched.push((jd, je));

@@ -19,36 +19,18 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
-        Field::Name,
-        Field::Post,
-        Field::Duties,
-        Field::OfficePhone,
-        Field::Mobile,
-        Field::Office,
-        Field::Hours,
-    ];
+    pub const ALL: [Field; 7] =
+        [Field::Name, Field::Post, Field::Duties, Field::OfficePhone, Field::Mobile, Field::Office, Field::Hours];
 
     /// Names as written in roster.toml and `private`.
-    pub const NAMES: [&'static str; 7] = [
-        "name",
-        "post",
-        "duties",
-        "office_phone",
-        "mobile",
-        "office",
-        "hours",
-    ];
+    pub const NAMES: [&'static str; 7] = ["name", "post", "duties", "office_phone", "mobile", "office", "hours"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
     }
 
     pub fn from_name(name: &str) -> Option<Field> {
-        Self::NAMES
-            .iter()
-            .position(|n| *n == name)
-            .map(|i| Self::ALL[i])
+        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
     }
 
     /// Name and post identify a member; they cannot be withheld.

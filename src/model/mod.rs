@@ -55,25 +55,17 @@ pub struct District {
 impl District {
     /// Everything but the editions: what other pages show of the district.
     pub fn same_header(&self, other: &District) -> bool {
-        (
-            &self.path,
-            &self.name,
-            &self.kind,
-            self.order,
-            &self.intro,
-            self.parent,
-            &self.children,
-            self.depth,
-        ) == (
-            &other.path,
-            &other.name,
-            &other.kind,
-            other.order,
-            &other.intro,
-            other.parent,
-            &other.children,
-            other.depth,
-        )
+        (&self.path, &self.name, &self.kind, self.order, &self.intro, self.parent, &self.children, self.depth)
+            == (
+                &other.path,
+                &other.name,
+                &other.kind,
+                other.order,
+                &other.intro,
+                other.parent,
+                &other.children,
+                other.depth,
+            )
     }
 
     /// The edition in force now (the latest), if any.
@@ -97,9 +89,7 @@ pub struct Edition {
 
 impl Edition {
     pub fn members(&self) -> impl Iterator<Item = (&Body, &Member)> {
-        self.bodies
-            .iter()
-            .flat_map(|b| b.members.iter().map(move |m| (b, m)))
+        self.bodies.iter().flat_map(|b| b.members.iter().map(move |m| (b, m)))
     }
 
     pub fn member_count(&self) -> usize {
@@ -214,11 +204,7 @@ impl Roster {
 
     /// Top-level districts.
     pub fn roots(&self) -> impl Iterator<Item = usize> + '_ {
-        self.districts
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.parent.is_none())
-            .map(|(i, _)| i)
+        self.districts.iter().enumerate().filter(|(_, d)| d.parent.is_none()).map(|(i, _)| i)
     }
 
     /// Names from the top district down to `index`.
@@ -241,19 +227,13 @@ impl Roster {
 
     /// The date of the newest edition of the whole site.
     pub fn latest_date(&self) -> Option<NaiveDate> {
-        self.districts
-            .iter()
-            .filter_map(|d| d.current().map(|e| e.date))
-            .max()
+        self.districts.iter().filter_map(|d| d.current().map(|e| e.date)).max()
     }
 
     /// Members currently in force in the district and all districts below it.
     pub fn member_count_below(&self, index: usize) -> usize {
         let d = &self.districts[index];
         d.current().map_or(0, Edition::member_count)
-            + d.children
-                .iter()
-                .map(|c| self.member_count_below(*c))
-                .sum::<usize>()
+            + d.children.iter().map(|c| self.member_count_below(*c)).sum::<usize>()
     }
 }

@@ -28,10 +28,7 @@ fn cache() -> &'static RwLock<HashMap<(country::Id, String), Parsed>> {
 
 /// The cache key: the text without the separators people write in numbers.
 fn key(text: &str, region: country::Id) -> (country::Id, String) {
-    let cleaned = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '\u{3000}'))
-        .collect();
+    let cleaned = text.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '\u{3000}')).collect();
     (region, cleaned)
 }
 
@@ -39,10 +36,7 @@ fn key(text: &str, region: country::Id) -> (country::Id, String) {
 pub fn warm<'a>(texts: impl Iterator<Item = &'a str>, region: country::Id) {
     let mut todo: Vec<(country::Id, String)> = {
         let known = cache().read().unwrap_or_else(|e| e.into_inner());
-        texts
-            .map(|t| key(t, region))
-            .filter(|k| !known.contains_key(k))
-            .collect()
+        texts.map(|t| key(t, region)).filter(|k| !known.contains_key(k)).collect()
     };
     todo.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     todo.dedup();
@@ -68,10 +62,7 @@ impl Phone {
             return hit.clone();
         }
         let result = Phone::parse_uncached(&k.1, region);
-        cache()
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(k, result.clone());
+        cache().write().unwrap_or_else(|e| e.into_inner()).insert(k, result.clone());
         result
     }
 
@@ -104,10 +95,7 @@ mod tests {
         let o = Phone::parse("028-3812 0001", country::Id::CN).unwrap();
         assert_eq!(o.e164, "+862838120001");
         assert_eq!(o.national, "028 3812 0001");
-        assert_eq!(
-            Phone::parse("+86 139 0000 0001", country::Id::CN).unwrap(),
-            m
-        );
+        assert_eq!(Phone::parse("+86 139 0000 0001", country::Id::CN).unwrap(), m);
         assert_eq!(Phone::parse("(028) 3812-0001", country::Id::CN).unwrap(), o);
     }
 
@@ -120,18 +108,9 @@ mod tests {
 
     #[test]
     fn warm_fills_the_cache() {
-        warm(
-            ["139 0000 0777", "139-0000-0777", "nonsense"].into_iter(),
-            country::Id::CN,
-        );
+        warm(["139 0000 0777", "139-0000-0777", "nonsense"].into_iter(), country::Id::CN);
         let map = cache().read().unwrap();
-        assert!(
-            map.get(&key("13900000777", country::Id::CN))
-                .is_some_and(Result::is_ok)
-        );
-        assert!(
-            map.get(&key("nonsense", country::Id::CN))
-                .is_some_and(Result::is_err)
-        );
+        assert!(map.get(&key("13900000777", country::Id::CN)).is_some_and(Result::is_ok));
+        assert!(map.get(&key("nonsense", country::Id::CN)).is_some_and(Result::is_err));
     }
 }

@@ -11,17 +11,13 @@ use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
-use super::{
-    Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id,
-};
+use super::{Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id};
 use crate::config::{Config, is_slug};
 use crate::diag::{Diagnostic, FileRef, did_you_mean};
 use crate::source::{DistrictSource, EditionSource, MemberSource, PageSource, SiteSource, Text};
 
 /// Output folders a top-level district cannot be named after.
-pub const RESERVED: &[&str] = &[
-    "people", "changes", "print", "search", "data", "pages", "assets",
-];
+pub const RESERVED: &[&str] = &["people", "changes", "print", "search", "data", "pages", "assets"];
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -42,9 +38,7 @@ type CachedEdition = (Arc<EditionSource>, country::Id, Arc<Built>);
 impl EditionCache {
     fn lookup(&self, source: &Arc<EditionSource>, region: country::Id) -> Option<Arc<Built>> {
         let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&source.file.path)
-            .filter(|(s, r, _)| Arc::ptr_eq(s, source) && *r == region)
-            .map(|(_, _, b)| b.clone())
+        map.get(&source.file.path).filter(|(s, r, _)| Arc::ptr_eq(s, source) && *r == region).map(|(_, _, b)| b.clone())
     }
 
     fn store(&self, source: &Arc<EditionSource>, region: country::Id, built: Arc<Built>) {
@@ -70,12 +64,7 @@ struct IdUse {
 }
 
 /// Validates `site` under `config`. Problems are pushed to `diags`.
-pub fn validate(
-    config: Config,
-    site: SiteSource,
-    opts: &Options,
-    diags: &mut Vec<Diagnostic>,
-) -> Roster {
+pub fn validate(config: Config, site: SiteSource, opts: &Options, diags: &mut Vec<Diagnostic>) -> Roster {
     validate_cached(config, site, opts, diags, &EditionCache::default())
 }
 
@@ -88,18 +77,11 @@ pub fn validate_cached(
     cache: &EditionCache,
 ) -> Roster {
     let region = config.phone_region;
-    let todo: Vec<&Arc<EditionSource>> = site
-        .districts
-        .iter()
-        .flat_map(|d| &d.editions)
-        .filter(|e| cache.lookup(e, region).is_none())
-        .collect();
+    let todo: Vec<&Arc<EditionSource>> =
+        site.districts.iter().flat_map(|d| &d.editions).filter(|e| cache.lookup(e, region).is_none()).collect();
     let numbers = todo.iter().flat_map(|e| &e.bodies).flat_map(|b| &b.members);
     super::phone::warm(
-        numbers
-            .flat_map(|m| [m.mobile.as_ref(), m.office_phone.as_ref()])
-            .flatten()
-            .map(|t| t.value.as_str()),
+        numbers.flat_map(|m| [m.mobile.as_ref(), m.office_phone.as_ref()]).flatten().map(|t| t.value.as_str()),
         region,
     );
     let built: Vec<(Arc<EditionSource>, Arc<Built>)> = todo
@@ -120,14 +102,7 @@ pub fn validate_cached(
     let people = index_people(&districts);
     let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
     pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
-    Roster {
-        config,
-        districts,
-        people,
-        home: site.index.map(page),
-        pages,
-        as_of: opts.as_of,
-    }
+    Roster { config, districts, people, home: site.index.map(page), pages, as_of: opts.as_of }
 }
 
 fn page(p: PageSource) -> Page {
@@ -148,12 +123,7 @@ fn district(
     diags: &mut Vec<Diagnostic>,
     cache: &EditionCache,
 ) -> District {
-    let slug = source
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&source.path)
-        .to_owned();
+    let slug = source.path.rsplit('/').next().unwrap_or(&source.path).to_owned();
     check_district_slug(source, &slug, diags);
     let meta = source.meta.as_ref();
     let mut editions = Vec::with_capacity(source.editions.len());
@@ -177,9 +147,7 @@ fn district(
     }
     District {
         path: source.path.clone(),
-        name: meta
-            .and_then(|m| m.name.as_ref())
-            .map_or_else(|| slug.clone(), |t| t.value.clone()),
+        name: meta.and_then(|m| m.name.as_ref()).map_or_else(|| slug.clone(), |t| t.value.clone()),
         slug,
         kind: meta.and_then(|m| m.kind.as_ref()).map(|t| t.value.clone()),
         order: meta.and_then(|m| m.order.as_ref()).map_or(0, |o| o.0),
@@ -201,15 +169,14 @@ fn check_district_slug(source: &DistrictSource, slug: &str, diags: &mut Vec<Diag
     } else if crate::source::reader::parse_date(slug).is_some() || slug == "changes" {
         diags.push(
             Diagnostic::error(folder, format!("district folder name `{slug}` is taken by the district's own pages"))
-                .with_help("a date or `changes` below a district is an archive or change-log page; choose another folder name"),
+                .with_help(
+                    "a date or `changes` below a district is an archive or change-log page; choose another folder name",
+                ),
         );
     } else if !source.path.contains('/') && RESERVED.contains(&slug) {
         diags.push(
             Diagnostic::error(folder, format!("district folder name `{slug}` is reserved"))
-                .with_help(format!(
-                    "these top-level names are used by the site itself: {}",
-                    RESERVED.join(", ")
-                )),
+                .with_help(format!("these top-level names are used by the site itself: {}", RESERVED.join(", "))),
         );
     }
 }
@@ -227,9 +194,7 @@ fn build_edition(source: &EditionSource, config: &Config) -> Built {
                 continue;
             };
             uses.push(id_use);
-            let at =
-                m.id.as_ref()
-                    .map_or_else(|| m.span.clone(), |t| t.span.clone());
+            let at = m.id.as_ref().map_or_else(|| m.span.clone(), |t| t.span.clone());
             if let Some(first) = seen.get(&member.id) {
                 let (line, _) = file.line_col(first.start);
                 diags.push(
@@ -249,21 +214,15 @@ fn build_edition(source: &EditionSource, config: &Config) -> Built {
                     .with_help("add [[body.member]] entries below it, or remove the [[body]]"),
             );
         }
-        bodies.push(Body {
-            name: b
-                .name
-                .as_ref()
-                .map_or_else(String::new, |t| t.value.clone()),
-            members,
-        });
+        bodies.push(Body { name: b.name.as_ref().map_or_else(String::new, |t| t.value.clone()), members });
     }
     if let Some(first) = source.bodies.first()
         && source.bodies.iter().all(|b| b.members.is_empty())
     {
-        diags.push(
-            Diagnostic::at(file, first.span.clone(), "edition has no members")
-                .with_help("an edition is the district's whole roster on that date: list at least one [[body.member]]"),
-        );
+        diags
+            .push(Diagnostic::at(file, first.span.clone(), "edition has no members").with_help(
+                "an edition is the district's whole roster on that date: list at least one [[body.member]]",
+            ));
     }
     let edition = Edition {
         date: source.date,
@@ -273,32 +232,19 @@ fn build_edition(source: &EditionSource, config: &Config) -> Built {
         bodies,
         file: file.path.clone(),
     };
-    Built {
-        edition: Arc::new(edition),
-        uses,
-        diags,
-    }
+    Built { edition: Arc::new(edition), uses, diags }
 }
 
-fn member(
-    file: &FileRef,
-    m: &MemberSource,
-    config: &Config,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<(Member, IdUse)> {
+fn member(file: &FileRef, m: &MemberSource, config: &Config, diags: &mut Vec<Diagnostic>) -> Option<(Member, IdUse)> {
     let name = m.name.as_ref()?;
     let post = m.post.as_ref()?;
     let id = match &m.id {
         Some(t) if is_slug(&t.value) => t.value.clone(),
         Some(t) => {
             diags.push(
-                Diagnostic::at(
-                    file,
-                    t.span.clone(),
-                    format!("id `{}` is not a slug", t.value),
-                )
-                .with_label("expected lowercase a-z, 0-9 and `-`")
-                .with_help(format!("use e.g. id = \"{}\"", id::derive(&name.value))),
+                Diagnostic::at(file, t.span.clone(), format!("id `{}` is not a slug", t.value))
+                    .with_label("expected lowercase a-z, 0-9 and `-`")
+                    .with_help(format!("use e.g. id = \"{}\"", id::derive(&name.value))),
             );
             return None;
         }
@@ -354,7 +300,8 @@ fn private_fields(file: &FileRef, list: &[Text], diags: &mut Vec<Diagnostic>) ->
             ),
             Some(f) => set.insert(f),
             None => {
-                let mut d = Diagnostic::at(file, item.span.clone(), format!("unknown field `{}` in `private`", item.value));
+                let mut d =
+                    Diagnostic::at(file, item.span.clone(), format!("unknown field `{}` in `private`", item.value));
                 if let Some(hint) = did_you_mean(&item.value, &Field::NAMES) {
                     d = d.with_label(format!("did you mean `{hint}`?"));
                 }
@@ -383,12 +330,7 @@ impl IdRegistry {
     fn register(&mut self, file: &FileRef, u: &IdUse, diags: &mut Vec<Diagnostic>) {
         let explicit = u.id_span.is_some();
         let Some(first) = self.seen.get(&u.id) else {
-            let sighting = Sighting {
-                name: u.name.clone(),
-                file: file.clone(),
-                at: u.name_span.start,
-                explicit,
-            };
+            let sighting = Sighting { name: u.name.clone(), file: file.clone(), at: u.name_span.start, explicit };
             self.seen.insert(u.id.clone(), sighting);
             return;
         };
@@ -409,15 +351,10 @@ impl IdRegistry {
                 Diagnostic::at(
                     file,
                     span,
-                    format!(
-                        "`{}` and `{}` ({place}) get the same person id `{id}`",
-                        u.name, first.name
-                    ),
+                    format!("`{}` and `{}` ({place}) get the same person id `{id}`", u.name, first.name),
                 )
                 .with_label("id collision")
-                .with_help(format!(
-                    "give each of them an explicit `id`, e.g. id = \"{id}-2\""
-                )),
+                .with_help(format!("give each of them an explicit `id`, e.g. id = \"{id}-2\"")),
             );
         }
     }
@@ -432,19 +369,8 @@ fn arrange(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<District> {
     let parents: Vec<Option<usize>> = {
-        let by_path: HashMap<&str, usize> = districts
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.path.as_str(), i))
-            .collect();
-        districts
-            .iter()
-            .map(|d| {
-                d.path
-                    .rsplit_once('/')
-                    .and_then(|(parent, _)| by_path.get(parent).copied())
-            })
-            .collect()
+        let by_path: HashMap<&str, usize> = districts.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect();
+        districts.iter().map(|d| d.path.rsplit_once('/').and_then(|(parent, _)| by_path.get(parent).copied())).collect()
     };
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); districts.len()];
     let mut roots = Vec::new();
@@ -467,7 +393,9 @@ fn arrange(
         {
             diags.push(
                 Diagnostic::error(meta.file.path.clone(), format!("district `{}` has no editions", source.path))
-                    .with_help("add the roster as an edition file named after the date it takes effect, e.g. 2022-02-08.toml"),
+                    .with_help(
+                        "add the roster as an edition file named after the date it takes effect, e.g. 2022-02-08.toml",
+                    ),
             );
         }
     }
@@ -496,10 +424,7 @@ fn arrange(
             continue;
         };
         d.parent = parents[*old].and_then(|p| new_index[p]);
-        d.children = children[*old]
-            .iter()
-            .filter_map(|c| new_index[*c])
-            .collect();
+        d.children = children[*old].iter().filter_map(|c| new_index[*c]).collect();
         out.push(d);
     }
     out
@@ -517,12 +442,7 @@ fn index_people(districts: &[District]) -> BTreeMap<String, Person> {
                         name: m.name.clone(),
                         appearances: Vec::new(),
                     });
-                    person.appearances.push(Appearance {
-                        district: di,
-                        edition: ei,
-                        body: bi,
-                        member: mi,
-                    });
+                    person.appearances.push(Appearance { district: di, edition: ei, body: bi, member: mi });
                     let newest = latest.entry(m.id.clone()).or_insert(e.date);
                     if e.date >= *newest {
                         *newest = e.date;

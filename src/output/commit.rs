@@ -20,12 +20,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     if out.parent().is_none() {
         return Err(format!("refusing to write the site to {}", out.display()));
     }
-    for protected in [
-        root.clone(),
-        root.join("content"),
-        root.join("themes"),
-        root.join("static"),
-    ] {
+    for protected in [root.clone(), root.join("content"), root.join("themes"), root.join("static")] {
         if protected.starts_with(&out) {
             return Err(format!(
                 "refusing output folder {}: it is or contains {} and would be replaced",
@@ -38,15 +33,10 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
         || out.starts_with(root.join("themes"))
         || out.starts_with(root.join("static"))
     {
-        return Err(format!(
-            "refusing output folder {} inside the site's sources",
-            out.display()
-        ));
+        return Err(format!("refusing output folder {} inside the site's sources", out.display()));
     }
     if out.is_dir() && !out.join(MARKER).is_file() {
-        let empty = std::fs::read_dir(&out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let empty = std::fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !empty {
             return Err(format!(
                 "{} exists and was not written by roster; choose another --output or empty it first",
@@ -62,11 +52,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
 
 /// An absolute, lexically normalised path (symlinks in existing ancestors resolved).
 fn absolute(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let abs =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -81,10 +68,7 @@ fn absolute(path: &Path) -> PathBuf {
     let mut existing = out.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (
-            existing.file_name().map(|n| n.to_os_string()),
-            existing.parent(),
-        ) {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -109,23 +93,14 @@ pub struct Staging {
 impl Staging {
     pub fn new(output: &Path) -> io::Result<Staging> {
         let output = absolute(output);
-        let parent = output
-            .parent()
-            .ok_or_else(|| io::Error::other("output folder has no parent"))?;
+        let parent = output.parent().ok_or_else(|| io::Error::other("output folder has no parent"))?;
         std::fs::create_dir_all(parent)?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         for n in 0..1000u32 {
             let dir = parent.join(format!(".{name}.roster-staging-{}-{n}", std::process::id()));
             match std::fs::create_dir(&dir) {
                 Ok(()) => {
-                    return Ok(Staging {
-                        dir,
-                        output,
-                        committed: false,
-                    });
+                    return Ok(Staging { dir, output, committed: false });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
@@ -145,10 +120,7 @@ impl Drop for Staging {
 
 /// Marks `dir` as roster's output folder.
 pub fn mark(dir: &Path) -> io::Result<()> {
-    std::fs::write(
-        dir.join(MARKER),
-        b"This folder is written by roster; it is replaced on every build.\n",
-    )
+    std::fs::write(dir.join(MARKER), b"This folder is written by roster; it is replaced on every build.\n")
 }
 
 /// Replaces the output folder with the staging folder.
@@ -236,10 +208,7 @@ mod tests {
         let dir = s.dir.clone();
         drop(s);
         assert!(!dir.exists());
-        let leftovers: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 }

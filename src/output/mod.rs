@@ -23,10 +23,7 @@ pub trait Sink: Sync {
 }
 
 fn unsafe_path(path: &str) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!("refusing to write outside the output folder: {path:?}"),
-    )
+    io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output folder: {path:?}"))
 }
 
 /// Keeps the site in memory.
@@ -52,10 +49,7 @@ impl Sink for MemorySink {
         }
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         if files.insert(path.to_owned(), bytes).is_some() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("two outputs write {path}"),
-            ));
+            return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("two outputs write {path}")));
         }
         Ok(())
     }
@@ -65,14 +59,13 @@ impl Sink for MemorySink {
 pub struct DirSink {
     dir: PathBuf,
     written: Mutex<BTreeMap<String, ()>>,
+    /// Folders already created, so each is made once.
+    folders: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl DirSink {
     pub fn new(dir: &Path) -> Self {
-        DirSink {
-            dir: dir.to_path_buf(),
-            written: Mutex::default(),
-        }
+        DirSink { dir: dir.to_path_buf(), written: Mutex::default(), folders: Mutex::default() }
     }
 
     pub fn dir(&self) -> &Path {
@@ -92,15 +85,16 @@ impl Sink for DirSink {
         {
             let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
             if written.insert(path.to_owned(), ()).is_some() {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!("two outputs write {path}"),
-                ));
+                return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("two outputs write {path}")));
             }
         }
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
+            let known = self.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(parent);
+            if !known {
+                std::fs::create_dir_all(parent)?;
+                self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
+            }
         }
         std::fs::write(&target, bytes)
     }
@@ -127,10 +121,7 @@ impl<S: Sink> Sink for PrefixSink<S> {
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         match path.strip_prefix(self.prefix) {
             Some(rest) => self.inner.put(rest, bytes),
-            None => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("{path} is outside {}", self.prefix),
-            )),
+            None => Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{path} is outside {}", self.prefix))),
         }
     }
 }
@@ -140,10 +131,6 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn put(&self, path: &str, _bytes: Vec<u8>) -> io::Result<()> {
-        if is_safe_path(path) {
-            Ok(())
-        } else {
-            Err(unsafe_path(path))
-        }
+        if is_safe_path(path) { Ok(()) } else { Err(unsafe_path(path)) }
     }
 }

@@ -24,13 +24,7 @@ fn label<'a>(t: &'a Labels, key: &str) -> &'a str {
 
 /// A field's old or new value as HTML.
 fn value_html(field: Field, value: &Option<String>) -> Option<String> {
-    value.as_ref().map(|v| {
-        if field == Field::Duties {
-            markdown::inline(v)
-        } else {
-            escape_html(v)
-        }
-    })
+    value.as_ref().map(|v| if field == Field::Duties { markdown::inline(v) } else { escape_html(v) })
 }
 
 #[derive(Debug, Serialize)]
@@ -94,41 +88,23 @@ pub fn change_view(r: &Roster, c: &Change, t: &Labels) -> ChangeView {
         let (before, after) = text.split_once("{district}").unwrap_or((text, ""));
         (before.to_owned(), after.to_owned())
     };
-    let other = |d: usize| {
-        Some(Link {
-            name: r.districts[d].name.clone(),
-            url: links::district(&r.districts[d].path),
-        })
-    };
+    let other = |d: usize| Some(Link { name: r.districts[d].name.clone(), url: links::district(&r.districts[d].path) });
     match &c.kind {
         Kind::Joined { body, post, from } => {
-            v.kind = if from.is_some() {
-                "transferred_in"
-            } else {
-                "joined"
-            };
+            v.kind = if from.is_some() { "transferred_in" } else { "joined" };
             (v.other_before, v.other_after) = around("transferred_from");
             v.body = Some(body.clone());
             v.post = Some(post.clone());
             v.other = from.and_then(|p| other(p.district));
         }
         Kind::Left { body, post, to } => {
-            v.kind = if to.is_some() {
-                "transferred_out"
-            } else {
-                "left"
-            };
+            v.kind = if to.is_some() { "transferred_out" } else { "left" };
             (v.other_before, v.other_after) = around("transferred_to");
             v.body = Some(body.clone());
             v.post = Some(post.clone());
             v.other = to.and_then(|p| other(p.district));
         }
-        Kind::Post {
-            from_body,
-            from_post,
-            to_body,
-            to_post,
-        } => {
+        Kind::Post { from_body, from_post, to_body, to_post } => {
             v.kind = "post";
             v.from_body = Some(from_body.clone());
             v.from_post = Some(from_post.clone());
@@ -149,88 +125,39 @@ pub fn change_view(r: &Roster, c: &Change, t: &Labels) -> ChangeView {
 
 /// One line of text for a change, in the interface language.
 pub fn describe(r: &Roster, c: &Change, t: &Labels) -> String {
-    let (colon, comma, semi) = (
-        label(t, "punct_colon"),
-        label(t, "punct_comma"),
-        label(t, "punct_semicolon"),
-    );
+    let (colon, comma, semi) = (label(t, "punct_colon"), label(t, "punct_comma"), label(t, "punct_semicolon"));
     let district = |d: usize| r.districts.get(d).map_or("?", |d| d.name.as_str());
     let value = |fc: &FieldChange, v: &Option<String>| match v {
         Some(v) if fc.field == Field::Duties => {
-            format!(
-                "{}{}{}",
-                label(t, "quote_open"),
-                markdown::plain(v),
-                label(t, "quote_close")
-            )
+            format!("{}{}{}", label(t, "quote_open"), markdown::plain(v), label(t, "quote_close"))
         }
         Some(v) => v.clone(),
         None => label(t, "empty_value").to_owned(),
     };
     let field = |fc: &FieldChange| {
         if fc.hidden() {
-            format!(
-                "{} {}",
-                label(t, fc.field.as_str()),
-                label(t, "changed_not_published")
-            )
+            format!("{} {}", label(t, fc.field.as_str()), label(t, "changed_not_published"))
         } else {
-            format!(
-                "{} {} → {}",
-                label(t, fc.field.as_str()),
-                value(fc, &fc.from),
-                value(fc, &fc.to)
-            )
+            format!("{} {} → {}", label(t, fc.field.as_str()), value(fc, &fc.from), value(fc, &fc.to))
         }
     };
     let (kind, detail) = match &c.kind {
-        Kind::Joined {
-            body,
-            post,
-            from: Some(p),
-        } => (
+        Kind::Joined { body, post, from: Some(p) } => (
             "kind_transferred",
-            format!(
-                "{}{comma}{body} {post}",
-                label(t, "transferred_from").replace("{district}", district(p.district))
-            ),
+            format!("{}{comma}{body} {post}", label(t, "transferred_from").replace("{district}", district(p.district))),
         ),
-        Kind::Left {
-            body,
-            post,
-            to: Some(p),
-        } => (
+        Kind::Left { body, post, to: Some(p) } => (
             "kind_transferred",
-            format!(
-                "{}{comma}{body} {post}",
-                label(t, "transferred_to").replace("{district}", district(p.district))
-            ),
+            format!("{}{comma}{body} {post}", label(t, "transferred_to").replace("{district}", district(p.district))),
         ),
         Kind::Joined { body, post, .. } => ("kind_joined", format!("{body} {post}")),
         Kind::Left { body, post, .. } => ("kind_left", format!("{body} {post}")),
-        Kind::Post {
-            from_body,
-            from_post,
-            to_body,
-            to_post,
-        } if from_body != to_body => (
-            "kind_post",
-            format!("{from_body} {from_post} → {to_body} {to_post}"),
-        ),
-        Kind::Post {
-            from_post, to_post, ..
-        } => ("kind_post", format!("{from_post} → {to_post}")),
-        Kind::Duties(fc) => (
-            "kind_duties",
-            field(fc)
-                .trim_start_matches(label(t, "duties"))
-                .trim()
-                .to_owned(),
-        ),
-        Kind::Contact { fields } => (
-            "kind_contact",
-            fields.iter().map(field).collect::<Vec<_>>().join(semi),
-        ),
+        Kind::Post { from_body, from_post, to_body, to_post } if from_body != to_body => {
+            ("kind_post", format!("{from_body} {from_post} → {to_body} {to_post}"))
+        }
+        Kind::Post { from_post, to_post, .. } => ("kind_post", format!("{from_post} → {to_post}")),
+        Kind::Duties(fc) => ("kind_duties", field(fc).trim_start_matches(label(t, "duties")).trim().to_owned()),
+        Kind::Contact { fields } => ("kind_contact", fields.iter().map(field).collect::<Vec<_>>().join(semi)),
     };
     format!("{}{colon}{}{comma}{detail}", label(t, kind), c.name)
 }
@@ -264,14 +191,8 @@ fn group_of(kind: &str) -> &'static str {
 
 /// Changes grouped by kind, in the order of [`GROUPS`]; empty groups are left out.
 pub fn groups(views: Vec<ChangeView>, t: &Labels) -> Vec<Group> {
-    let mut out: Vec<Group> = GROUPS
-        .iter()
-        .map(|(kind, key)| Group {
-            kind,
-            title: label(t, key).to_owned(),
-            items: Vec::new(),
-        })
-        .collect();
+    let mut out: Vec<Group> =
+        GROUPS.iter().map(|(kind, key)| Group { kind, title: label(t, key).to_owned(), items: Vec::new() }).collect();
     for v in views {
         let g = group_of(v.kind);
         if let Some(group) = out.iter_mut().find(|x| x.kind == g) {
@@ -304,30 +225,14 @@ pub struct EntryView {
 }
 
 /// The log entry of edition `e` of district `d`; `keep` filters its changes.
-pub fn entry(
-    r: &Roster,
-    h: &History,
-    d: usize,
-    e: usize,
-    t: &Labels,
-    keep: impl Fn(&Change) -> bool,
-) -> EntryView {
+pub fn entry(r: &Roster, h: &History, d: usize, e: usize, t: &Labels, keep: impl Fn(&Change) -> bool) -> EntryView {
     let district = &r.districts[d];
     let edition = &district.editions[e];
-    let views: Vec<ChangeView> = h.changes[d][e]
-        .iter()
-        .filter(|c| keep(c))
-        .map(|c| change_view(r, c, t))
-        .collect();
+    let views: Vec<ChangeView> = h.changes[d][e].iter().filter(|c| keep(c)).map(|c| change_view(r, c, t)).collect();
     EntryView {
-        district: Link {
-            name: district.name.clone(),
-            url: links::district(&district.path),
-        },
+        district: Link { name: district.name.clone(), url: links::district(&district.path) },
         date: edition.date.to_string(),
-        previous: e
-            .checked_sub(1)
-            .map(|p| district.editions[p].date.to_string()),
+        previous: e.checked_sub(1).map(|p| district.editions[p].date.to_string()),
         reason: edition.reason.clone(),
         source: edition.source.clone(),
         note: edition.note.as_deref().map(markdown::block),
@@ -364,20 +269,11 @@ fn district_log(ctx: &Ctx<'_>, d: usize, sink: &dyn Sink) -> Result<(), Diagnost
     let district = &r.districts[d];
     let out = links::changes(&district.path);
     let mut crumbs = super::web::crumbs(r, d);
-    crumbs.push(Link {
-        name: label(t, "change_log").to_owned(),
-        url: out.clone(),
-    });
+    crumbs.push(Link { name: label(t, "change_log").to_owned(), url: out.clone() });
     let page = Page {
-        district: Link {
-            name: district.name.clone(),
-            url: links::district(&district.path),
-        },
+        district: Link { name: district.name.clone(), url: links::district(&district.path) },
         crumbs,
-        entries: (0..district.editions.len())
-            .rev()
-            .map(|e| entry(r, ctx.history, d, e, t, |_| true))
-            .collect(),
+        entries: (0..district.editions.len()).rev().map(|e| entry(r, ctx.history, d, e, t, |_| true)).collect(),
     };
     ctx.page("changes.html", &out, &page, sink)
 }
@@ -438,10 +334,7 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
             by_date.entry(edition.date).or_default().push((d, e));
         }
     }
-    let link = |i: usize| Link {
-        name: r.districts[i].name.clone(),
-        url: links::district(&r.districts[i].path),
-    };
+    let link = |i: usize| Link { name: r.districts[i].name.clone(), url: links::district(&r.districts[i].path) };
     let days = by_date
         .into_iter()
         .rev()
@@ -453,17 +346,10 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
                 let mut counts: Vec<Count> = GROUPS
                     .iter()
                     .filter(|(kind, _)| *kind != "transferred")
-                    .map(|(kind, key)| Count {
-                        kind,
-                        title: label(t, key).to_owned(),
-                        n: 0,
-                    })
+                    .map(|(kind, key)| Count { kind, title: label(t, key).to_owned(), n: 0 })
                     .collect();
                 for c in changes.iter() {
-                    if let Kind::Left {
-                        post, to: Some(p), ..
-                    } = &c.kind
-                    {
+                    if let Kind::Left { post, to: Some(p), .. } = &c.kind {
                         transfers.push(TransferView {
                             name: c.name.clone(),
                             url: links::person(&c.person),
@@ -483,33 +369,18 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
                 let district = &r.districts[*d];
                 districts.push(Summary {
                     district: link(*d),
-                    url: format!(
-                        "{}#{}-{}",
-                        links::changes(&district.path),
-                        district.path.replace('/', "-"),
-                        date
-                    ),
+                    url: format!("{}#{}-{}", links::changes(&district.path), district.path.replace('/', "-"), date),
                     reason: district.editions[*e].reason.clone(),
                     initial: *e == 0,
                     counts,
                     total: changes.len(),
                 });
             }
-            Day {
-                date: date.to_string(),
-                transfers,
-                districts,
-            }
+            Day { date: date.to_string(), transfers, districts }
         })
         .collect();
     let out = "changes/index.html";
-    let page = Page {
-        crumbs: vec![Link {
-            name: label(t, "site_changes").to_owned(),
-            url: out.to_owned(),
-        }],
-        days,
-    };
+    let page = Page { crumbs: vec![Link { name: label(t, "site_changes").to_owned(), url: out.to_owned() }], days };
     ctx.page("site_changes.html", out, &page, sink)
 }
 
@@ -519,11 +390,7 @@ fn joined_post(h: &History, district: usize, person: &str, from: usize) -> Strin
         .iter()
         .flat_map(|e| e.iter())
         .find_map(|j| match &j.kind {
-            Kind::Joined {
-                post,
-                from: Some(f),
-                ..
-            } if j.person == person && f.district == from => Some(post.clone()),
+            Kind::Joined { post, from: Some(f), .. } if j.person == person && f.district == from => Some(post.clone()),
             _ => None,
         })
         .unwrap_or_default()
@@ -580,10 +447,7 @@ pub fn person_changes(ctx: &Ctx<'_>, id: &str) -> Vec<PersonChange> {
                 date,
                 PersonChange {
                     date: date.to_string(),
-                    district: Link {
-                        name: district.name.clone(),
-                        url: links::district(&district.path),
-                    },
+                    district: Link { name: district.name.clone(), url: links::district(&district.path) },
                     edition_url: links::edition(&district.path, date),
                     kind: c.kind.name(),
                     text: describe(r, c, &ctx.theme.labels),

@@ -3,7 +3,6 @@
 //! that lists them. Everything here is made from the roster redacted for the `data` channel.
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::changes::{Labels, describe};
 use super::web::terms;
@@ -14,39 +13,19 @@ use crate::model::{Member, Roster};
 use crate::output::Sink;
 
 /// The files of this module, relative to the output root.
-pub const FILES: [&str; 4] = [
-    "data/roster.json",
-    "data/roster.csv",
-    "data/changes.csv",
-    "data/index.html",
-];
+pub const FILES: [&str; 4] = ["data/roster.json", "data/roster.csv", "data/changes.csv", "data/index.html"];
 
 /// Renders the data files from the data-channel roster and history.
-pub fn render(
-    ctx: &Ctx<'_>,
-    roster: &Roster,
-    history: &History,
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    let json = serde_json::to_vec_pretty(&popolo(roster)).unwrap_or_default();
-    errors.extend(super::put(sink, "data/roster.json", json).err());
-    match roster_csv(roster) {
-        Ok(bytes) => errors.extend(super::put(sink, "data/roster.csv", bytes).err()),
-        Err(e) => errors.push(Diagnostic::error(
-            "data/roster.csv",
-            format!("cannot write CSV: {e}"),
-        )),
-    }
-    match changes_csv(roster, history, &ctx.theme.labels) {
-        Ok(bytes) => errors.extend(super::put(sink, "data/changes.csv", bytes).err()),
-        Err(e) => errors.push(Diagnostic::error(
-            "data/changes.csv",
-            format!("cannot write CSV: {e}"),
-        )),
-    }
-    errors.extend(page(ctx, roster, sink).err());
-    errors
+pub fn render(ctx: &Ctx<'_>, roster: &Roster, history: &History, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let csv = |name: &str, result: Result<Vec<u8>, String>| match result {
+        Ok(bytes) => super::put(sink, name, bytes),
+        Err(e) => Err(Diagnostic::error(name, format!("cannot write CSV: {e}"))),
+    };
+    let ((json, people), (changes, page)) = rayon::join(
+        || (super::put(sink, "data/roster.json", popolo(roster)), csv("data/roster.csv", roster_csv(roster))),
+        || (csv("data/changes.csv", changes_csv(roster, history, &ctx.theme.labels)), page(ctx, roster, sink)),
+    );
+    [json, people, changes, page].into_iter().filter_map(Result::err).collect()
 }
 
 fn page(ctx: &Ctx<'_>, roster: &Roster, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -82,107 +61,190 @@ fn body_id(path: &str, body: &str) -> String {
     format!("{path}:{body}")
 }
 
-fn contact_details(m: &Member) -> Vec<Value> {
+#[derive(Serialize)]
+struct Contact<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: &'static str,
+    value: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+fn contact_details(m: &Member) -> Vec<Contact<'_>> {
     let mut out = Vec::new();
     let note = m.hours.as_deref();
     if let Some(p) = &m.office_phone {
-        out.push(
-            json!({ "type": "voice", "label": "office_phone", "value": p.e164, "note": note }),
-        );
+        out.push(Contact { kind: "voice", label: "office_phone", value: &p.e164, note });
     }
     if let Some(p) = &m.mobile {
-        out.push(json!({ "type": "cell", "label": "mobile", "value": p.e164, "note": note }));
+        out.push(Contact { kind: "cell", label: "mobile", value: &p.e164, note });
     }
     if let Some(office) = &m.office {
-        out.push(json!({ "type": "address", "label": "office", "value": office }));
+        out.push(Contact { kind: "address", label: "office", value: office, note: None });
     }
     if m.office_phone.is_none()
         && m.mobile.is_none()
         && let Some(hours) = note
     {
-        out.push(json!({ "type": "note", "label": "hours", "value": hours }));
+        out.push(Contact { kind: "note", label: "hours", value: hours, note: None });
     }
     out
+}
+
+#[derive(Serialize)]
+struct Link {
+    url: String,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Organization<'a> {
+    id: String,
+    name: &'a str,
+    classification: Option<&'a str>,
+    parent_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    links: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct PopoloPost<'a> {
+    id: String,
+    label: &'a str,
+    organization_id: String,
+}
+
+#[derive(Serialize)]
+struct PopoloPerson<'a> {
+    id: &'a str,
+    name: &'a str,
+    links: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct Membership<'a> {
+    id: String,
+    person_id: &'a str,
+    organization_id: String,
+    post_id: String,
+    role: String,
+    start_date: chrono::NaiveDate,
+    end_date: Option<chrono::NaiveDate>,
+    responsibilities: Option<String>,
+    verified: Option<chrono::NaiveDate>,
+    contact_details: Vec<Contact<'a>>,
+    sources: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    title: &'a str,
+    url: &'a str,
+    as_of: Option<chrono::NaiveDate>,
+    fields: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Popolo<'a> {
+    meta: Meta<'a>,
+    persons: Vec<PopoloPerson<'a>>,
+    organizations: Vec<Organization<'a>>,
+    posts: Vec<PopoloPost<'a>>,
+    memberships: Vec<Membership<'a>>,
 }
 
 /// The roster as Popolo (<https://www.popoloproject.com/specs/>): persons, organizations
 /// (districts and their bodies), posts, and memberships with start and end dates derived from
 /// the editions. Contact details belong to memberships (they are the post's office numbers);
 /// `responsibilities` (分工) and `verified` are roster's own additions to a membership.
-pub fn popolo(r: &Roster) -> Value {
+pub fn popolo(r: &Roster) -> Vec<u8> {
+    let base = &r.config.base_url;
     let mut organizations = Vec::new();
     let mut posts = Vec::new();
-    let mut seen_bodies = std::collections::BTreeSet::new();
-    let mut seen_posts = std::collections::BTreeSet::new();
+    let mut seen_bodies = rustc_hash::FxHashSet::default();
+    let mut seen_posts = rustc_hash::FxHashSet::default();
     for d in &r.districts {
-        organizations.push(json!({
-            "id": d.path,
-            "name": d.name,
-            "classification": d.kind,
-            "parent_id": d.parent.map(|p| r.districts[p].path.clone()),
-            "links": [{ "url": links::absolute(&r.config.base_url, &links::district(&d.path)), "note": "roster page" }],
-        }));
+        organizations.push(Organization {
+            id: d.path.clone(),
+            name: &d.name,
+            classification: d.kind.as_deref(),
+            parent_id: d.parent.map(|p| r.districts[p].path.as_str()),
+            links: vec![Link {
+                url: links::absolute(base, &links::district(&d.path)),
+                note: Some("roster page".into()),
+            }],
+        });
         for e in &d.editions {
             for b in &e.bodies {
                 let id = body_id(&d.path, &b.name);
                 if seen_bodies.insert(id.clone()) {
-                    organizations.push(json!({ "id": id, "name": b.name, "classification": "body", "parent_id": d.path }));
+                    organizations.push(Organization {
+                        id: id.clone(),
+                        name: &b.name,
+                        classification: Some("body"),
+                        parent_id: Some(&d.path),
+                        links: Vec::new(),
+                    });
                 }
                 for m in &b.members {
                     let post_id = format!("{id}:{}", m.post);
                     if seen_posts.insert(post_id.clone()) {
-                        posts
-                            .push(json!({ "id": post_id, "label": m.post, "organization_id": id }));
+                        posts.push(PopoloPost { id: post_id, label: &m.post, organization_id: id.clone() });
                     }
                 }
             }
         }
     }
-    let mut persons = Vec::new();
+    let mut persons = Vec::with_capacity(r.people.len());
     let mut memberships = Vec::new();
     for p in r.people.values() {
-        persons.push(json!({
-            "id": p.id,
-            "name": p.name,
-            "links": [{ "url": links::absolute(&r.config.base_url, &links::person(&p.id)), "note": "person page" }],
-        }));
+        persons.push(PopoloPerson {
+            id: &p.id,
+            name: &p.name,
+            links: vec![Link { url: links::absolute(base, &links::person(&p.id)), note: Some("person page".into()) }],
+        });
         let mut ts = terms(r, p);
         ts.sort_by_key(|t| (t.district, t.from));
         for t in ts {
             let d = &r.districts[t.district];
             let edition = &d.editions[t.last_edition];
-            let member = edition
-                .members()
-                .find(|(_, m)| m.id == p.id)
-                .map(|(_, m)| m);
+            let member = edition.members().find(|(_, m)| m.id == p.id).map(|(_, m)| m);
             let org = body_id(&d.path, &t.body);
-            memberships.push(json!({
-                "id": format!("{}@{}:{}", p.id, d.path, t.from),
-                "person_id": p.id,
-                "organization_id": org,
-                "post_id": format!("{org}:{}", t.post),
-                "role": t.post,
-                "start_date": t.from,
-                "end_date": t.until,
-                "responsibilities": member.and_then(|m| m.duties.as_deref()).map(markdown::plain),
-                "verified": member.and_then(|m| m.verified),
-                "contact_details": member.map(contact_details).unwrap_or_default(),
-                "sources": [{ "url": links::absolute(&r.config.base_url, &links::edition(&d.path, edition.date)), "note": edition.source }],
-            }));
+            memberships.push(Membership {
+                id: format!("{}@{}:{}", p.id, d.path, t.from),
+                person_id: &p.id,
+                post_id: format!("{org}:{}", t.post),
+                organization_id: org,
+                role: t.post,
+                start_date: t.from,
+                end_date: t.until,
+                responsibilities: member.and_then(|m| m.duties.as_deref()).map(markdown::plain),
+                verified: member.and_then(|m| m.verified),
+                contact_details: member.map(contact_details).unwrap_or_default(),
+                sources: vec![Link {
+                    url: links::absolute(base, &links::edition(&d.path, edition.date)),
+                    note: edition.source.clone(),
+                }],
+            });
         }
     }
-    json!({
-        "meta": {
-            "title": r.config.title,
-            "url": r.config.base_url,
-            "as_of": r.latest_date(),
-            "fields": r.config.publish.data.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+    let doc = Popolo {
+        meta: Meta {
+            title: &r.config.title,
+            url: base,
+            as_of: r.latest_date(),
+            fields: r.config.publish.data.iter().map(|f| f.as_str()).collect(),
         },
-        "persons": persons,
-        "organizations": organizations,
-        "posts": posts,
-        "memberships": memberships,
-    })
+        persons,
+        organizations,
+        posts,
+        memberships,
+    };
+    let mut out = Vec::with_capacity(1 << 16);
+    let _ = serde_json::to_writer(&mut out, &doc);
+    out.push(b'\n');
+    out
 }
 
 /// A spreadsheet cell: text that begins with `=`, `+`, `-`, `@`, tab or carriage return would
@@ -196,9 +258,7 @@ pub fn cell(text: &str) -> String {
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {
     // A BOM so that Excel opens the UTF-8 file as UTF-8; CRLF records as RFC 4180 says.
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec())
+    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xEF\xBB\xBF".to_vec())
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, String> {
@@ -275,35 +335,20 @@ pub fn changes_csv(r: &Roster, h: &History, labels: &Labels) -> Result<Vec<u8>, 
                 let mut rows: Vec<[String; 5]> = Vec::new();
                 match &c.kind {
                     Kind::Joined { body, post, from } => rows.push([
-                        if from.is_some() {
-                            "transferred_in"
-                        } else {
-                            "joined"
-                        }
-                        .into(),
+                        if from.is_some() { "transferred_in" } else { "joined" }.into(),
                         "post".into(),
                         String::new(),
                         format!("{body} {post}"),
                         from.map(|p| path(p.district)).unwrap_or_default(),
                     ]),
                     Kind::Left { body, post, to } => rows.push([
-                        if to.is_some() {
-                            "transferred_out"
-                        } else {
-                            "left"
-                        }
-                        .into(),
+                        if to.is_some() { "transferred_out" } else { "left" }.into(),
                         "post".into(),
                         format!("{body} {post}"),
                         String::new(),
                         to.map(|p| path(p.district)).unwrap_or_default(),
                     ]),
-                    Kind::Post {
-                        from_body,
-                        from_post,
-                        to_body,
-                        to_post,
-                    } => rows.push([
+                    Kind::Post { from_body, from_post, to_body, to_post } => rows.push([
                         "post".into(),
                         "post".into(),
                         format!("{from_body} {from_post}"),
@@ -311,9 +356,7 @@ pub fn changes_csv(r: &Roster, h: &History, labels: &Labels) -> Result<Vec<u8>, 
                         String::new(),
                     ]),
                     Kind::Duties(fc) => rows.push(field_row("duties", fc)),
-                    Kind::Contact { fields } => {
-                        rows.extend(fields.iter().map(|f| field_row("contact", f)))
-                    }
+                    Kind::Contact { fields } => rows.extend(fields.iter().map(|f| field_row("contact", f))),
                 }
                 for [kind, field, from, to, other] in rows {
                     w.write_record([
@@ -340,22 +383,10 @@ pub fn changes_csv(r: &Roster, h: &History, labels: &Labels) -> Result<Vec<u8>, 
 fn field_row(kind: &str, fc: &crate::history::FieldChange) -> [String; 5] {
     let plain = |v: &Option<String>| {
         v.as_deref()
-            .map(|s| {
-                if fc.field == crate::model::Field::Duties {
-                    markdown::plain(s)
-                } else {
-                    s.to_owned()
-                }
-            })
+            .map(|s| if fc.field == crate::model::Field::Duties { markdown::plain(s) } else { s.to_owned() })
             .unwrap_or_default()
     };
-    [
-        kind.into(),
-        fc.field.as_str().into(),
-        plain(&fc.from),
-        plain(&fc.to),
-        String::new(),
-    ]
+    [kind.into(), fc.field.as_str().into(), plain(&fc.from), plain(&fc.to), String::new()]
 }
 
 #[cfg(test)]

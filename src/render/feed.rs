@@ -29,32 +29,15 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         .districts
         .iter()
         .enumerate()
-        .flat_map(|(d, district)| {
-            district
-                .editions
-                .iter()
-                .enumerate()
-                .map(move |(e, ed)| (ed.date, d, e))
-        })
+        .flat_map(|(d, district)| district.editions.iter().enumerate().map(move |(e, ed)| (ed.date, d, e)))
         .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     entries.truncate(MAX_ENTRIES);
     let mut xml = String::with_capacity(1024 + entries.len() * 512);
-    xml.push_str(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
-    );
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
     let _ = writeln!(xml, " xml:lang=\"{}\">", esc(&r.config.language));
-    let _ = writeln!(
-        xml,
-        "<title>{} · {}</title>",
-        esc(&r.config.title),
-        esc(label("site_changes"))
-    );
-    let _ = writeln!(
-        xml,
-        "<id>{}</id>",
-        esc(&links::absolute(base, "changes.xml"))
-    );
+    let _ = writeln!(xml, "<title>{} · {}</title>", esc(&r.config.title), esc(label("site_changes")));
+    let _ = writeln!(xml, "<id>{}</id>", esc(&links::absolute(base, "changes.xml")));
     let _ = writeln!(
         xml,
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -65,15 +48,9 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
         esc(&links::absolute(base, "changes/index.html"))
     );
-    let updated = r
-        .latest_date()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), stamp);
+    let updated = r.latest_date().map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), stamp);
     let _ = writeln!(xml, "<updated>{updated}</updated>");
-    let _ = writeln!(
-        xml,
-        "<author><name>{}</name></author>",
-        esc(&r.config.title)
-    );
+    let _ = writeln!(xml, "<author><name>{}</name></author>", esc(&r.config.title));
     let _ = writeln!(xml, "<generator>roster</generator>");
     for (date, d, e) in entries {
         let district = &r.districts[d];
@@ -82,20 +59,11 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let what = if e == 0 {
             label("feed_entry_initial")
         } else {
-            edition
-                .reason
-                .as_deref()
-                .unwrap_or_else(|| label("change_log"))
+            edition.reason.as_deref().unwrap_or_else(|| label("change_log"))
         };
         let mut html = String::new();
         if let Some(source) = &edition.source {
-            let _ = write!(
-                html,
-                "<p>{}{}{}</p>",
-                esc(label("source")),
-                esc(label("punct_colon")),
-                esc(source)
-            );
+            let _ = write!(html, "<p>{}{}{}</p>", esc(label("source")), esc(label("punct_colon")), esc(source));
         }
         let changes = &ctx.history.changes[d][e];
         if e > 0 && changes.is_empty() {
@@ -109,19 +77,9 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
             html.push_str("</ul>");
         }
         xml.push_str("<entry>\n");
-        let _ = writeln!(
-            xml,
-            "<title>{} {} {}</title>",
-            esc(&district.name),
-            date,
-            esc(what)
-        );
+        let _ = writeln!(xml, "<title>{} {} {}</title>", esc(&district.name), date, esc(what));
         let _ = writeln!(xml, "<id>{}</id>", esc(&url));
-        let _ = writeln!(
-            xml,
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            esc(&url)
-        );
+        let _ = writeln!(xml, "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", esc(&url));
         let _ = writeln!(xml, "<updated>{}</updated>", stamp(date));
         let _ = writeln!(xml, "<content type=\"html\">{}</content>", esc(&html));
         xml.push_str("</entry>\n");

@@ -76,14 +76,8 @@ mod tests {
     fn relative_roots() {
         assert_eq!(root_for("index.html"), "");
         assert_eq!(root_for("shili/dongpo/index.html"), "../../");
-        assert_eq!(
-            absolute("https://x.org/r/", "shili/index.html"),
-            "https://x.org/r/shili/"
-        );
-        assert_eq!(
-            absolute("https://x.org/r/", "changes.xml"),
-            "https://x.org/r/changes.xml"
-        );
+        assert_eq!(absolute("https://x.org/r/", "shili/index.html"), "https://x.org/r/shili/");
+        assert_eq!(absolute("https://x.org/r/", "changes.xml"), "https://x.org/r/changes.xml");
         assert_eq!(base_path("https://x.org/r/"), "/r/");
         assert_eq!(base_path("https://x.org/"), "/");
     }

@@ -17,9 +17,7 @@ pub fn block(text: &str) -> String {
 pub fn inline(text: &str) -> String {
     let html = render(text);
     let trimmed = html.trim_end();
-    if let Some(inner) = trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
+    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
         && !inner.contains("<p>")
     {
         return inner.to_owned();
@@ -32,9 +30,7 @@ pub fn plain(text: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(text, Options::empty()) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
-                out.push_str(&t)
-            }
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
             _ => {}
         }
@@ -71,29 +67,13 @@ fn render(text: &str) -> String {
 
 fn safe_tag(tag: Tag<'_>) -> Tag<'_> {
     match tag {
-        Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        } => Tag::Link {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        },
+        Tag::Link { link_type, dest_url, title, id } => {
+            Tag::Link { link_type, dest_url: safe_url(dest_url), title, id }
+        }
         // An image would be fetched from wherever it points: make it a link instead.
-        Tag::Image {
-            dest_url,
-            title,
-            id,
-            ..
-        } => Tag::Link {
-            link_type: LinkType::Inline,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        },
+        Tag::Image { dest_url, title, id, .. } => {
+            Tag::Link { link_type: LinkType::Inline, dest_url: safe_url(dest_url), title, id }
+        }
         Tag::HtmlBlock => Tag::Paragraph,
         other => other,
     }
@@ -110,11 +90,7 @@ fn safe_end(end: TagEnd) -> TagEnd {
 /// Keeps http(s), mailto, tel and relative URLs; anything else (javascript:, data:, vbscript:,
 /// file:, obfuscated schemes) becomes `#`.
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
-    if is_safe_url(&url) {
-        url
-    } else {
-        CowStr::Borrowed("#")
-    }
+    if is_safe_url(&url) { url } else { CowStr::Borrowed("#") }
 }
 
 pub fn is_safe_url(url: &str) -> bool {
@@ -144,10 +120,7 @@ mod tests {
 
     #[test]
     fn inline_strips_the_paragraph() {
-        assert_eq!(
-            inline("主持**全面**工作。"),
-            "主持<strong>全面</strong>工作。"
-        );
+        assert_eq!(inline("主持**全面**工作。"), "主持<strong>全面</strong>工作。");
     }
 
     #[test]
@@ -180,10 +153,7 @@ mod tests {
     fn images_become_links() {
         let html = inline("![logo](https://evil.example/x.png)");
         assert!(!html.contains("<img"), "{html}");
-        assert!(
-            html.contains("<a href=\"https://evil.example/x.png\">logo</a>"),
-            "{html}"
-        );
+        assert!(html.contains("<a href=\"https://evil.example/x.png\">logo</a>"), "{html}");
     }
 
     #[test]
@@ -196,9 +166,6 @@ mod tests {
 
     #[test]
     fn plain_text() {
-        assert_eq!(
-            plain("负责**教育**、[卫生](x)工作。\n\n第二段"),
-            "负责教育、卫生工作。 第二段"
-        );
+        assert_eq!(plain("负责**教育**、[卫生](x)工作。\n\n第二段"), "负责教育、卫生工作。 第二段");
     }
 }

@@ -31,7 +31,7 @@ use crate::history::{Change, History};
 use crate::model::{FieldSet, Roster};
 use crate::output::Sink;
 use theme::Theme;
-use view::{Features, MemberViews, SiteView};
+use view::{Features, SiteView};
 
 /// What every page renderer needs, built once per build.
 pub struct Ctx<'a> {
@@ -45,7 +45,6 @@ pub struct Ctx<'a> {
     pub roster: &'a Roster,
     pub theme: &'a Theme,
     pub site: SiteView,
-    pub members: MemberViews<'a>,
     /// Fields the web policy allows.
     pub allowed: FieldSet,
     /// The change log as the web may show it.
@@ -56,13 +55,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Renders `template` with `page`'s fields plus the common ones into `out`.
-    pub fn page<T: Serialize>(
-        &self,
-        template: &str,
-        out: &str,
-        page: &T,
-        sink: &dyn Sink,
-    ) -> Result<(), Diagnostic> {
+    pub fn page<T: Serialize>(&self, template: &str, out: &str, page: &T, sink: &dyn Sink) -> Result<(), Diagnostic> {
         self.page_at(template, out, links::root_for(out), page, sink)
     }
 
@@ -78,17 +71,11 @@ impl Ctx<'_> {
         page: &T,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
-        let internal =
-            |e: String| Diagnostic::error(out, format!("internal error preparing {template}: {e}"));
+        let internal = |e: String| Diagnostic::error(out, format!("internal error preparing {template}: {e}"));
         let mut value = serde_json::to_value(page).map_err(|e| internal(e.to_string()))?;
-        let map = value
-            .as_object_mut()
-            .ok_or_else(|| internal("page data is not a map".to_owned()))?;
+        let map = value.as_object_mut().ok_or_else(|| internal("page data is not a map".to_owned()))?;
         map.insert("root".to_owned(), root.into());
-        map.insert(
-            "canonical".to_owned(),
-            links::absolute(&self.roster.config.base_url, out).into(),
-        );
+        map.insert("canonical".to_owned(), links::absolute(&self.roster.config.base_url, out).into());
         let keys: Vec<String> = map.keys().cloned().collect();
         let own = tera::Context::from_value(value).map_err(|e| internal(e.to_string()))?;
         let html = BASE.with(|cell| {
@@ -121,11 +108,7 @@ fn next_id() -> u64 {
 }
 
 /// The part of every page's context that is the same for the whole build.
-fn base_context(
-    site: &SiteView,
-    labels: &BTreeMap<String, String>,
-    language: &str,
-) -> tera::Context {
+fn base_context(site: &SiteView, labels: &BTreeMap<String, String>, language: &str) -> tera::Context {
     let mut c = tera::Context::new();
     c.insert("site", site);
     c.insert("t", labels);
@@ -141,8 +124,7 @@ fn template_error(template: &str, out: &str, err: &tera::Error) -> Diagnostic {
 
 /// Writes one file, turning an I/O error into a diagnostic.
 pub fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
-    sink.put(path, bytes)
-        .map_err(|e| Diagnostic::error(path, format!("cannot write output: {e}")))
+    sink.put(path, bytes).map_err(|e| Diagnostic::error(path, format!("cannot write output: {e}")))
 }
 
 /// Which parts of the site to render.
@@ -159,12 +141,7 @@ pub struct Parts {
 }
 
 impl Parts {
-    pub const ALL: Parts = Parts {
-        web: true,
-        print: true,
-        pdf: true,
-        data: true,
-    };
+    pub const ALL: Parts = Parts { web: true, print: true, pdf: true, data: true };
 }
 
 /// Which pages of the site to render: all, or (for a rebuild in `serve` after an edit) the
@@ -172,10 +149,7 @@ impl Parts {
 #[derive(Debug, Clone)]
 pub enum Scope {
     All,
-    Some {
-        districts: HashSet<usize>,
-        people: HashSet<String>,
-    },
+    Some { districts: HashSet<usize>, people: HashSet<String> },
 }
 
 impl Scope {
@@ -228,7 +202,6 @@ pub fn site(
         history: &history,
         person_changes: changes::by_person(&history),
         site,
-        members: MemberViews::new(&web),
         allowed: roster.config.publish.web,
         roster: &web,
         theme,
@@ -276,10 +249,7 @@ fn collapse_repeats(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     errors.sort_by(|a, b| (&a.path, &a.message, &a.help).cmp(&(&b.path, &b.message, &b.help)));
     let mut out: Vec<(Diagnostic, usize)> = Vec::new();
     for d in errors {
-        match out
-            .iter_mut()
-            .find(|(o, _)| o.path == d.path && o.message == d.message)
-        {
+        match out.iter_mut().find(|(o, _)| o.path == d.path && o.message == d.message) {
             Some((_, n)) => *n += 1,
             None => out.push((d, 1)),
         }

@@ -12,11 +12,8 @@ pub fn redact(roster: &Roster, channel: Channel) -> Roster {
     for d in &mut out.districts {
         for e in &mut d.editions {
             // Editions are shared: copy only those that have something to hide.
-            let hides = e.members().any(|(_, m)| {
-                Field::ALL
-                    .iter()
-                    .any(|f| m.get(*f).is_some() && !visible(m, *f, allowed))
-            });
+            let hides =
+                e.members().any(|(_, m)| Field::ALL.iter().any(|f| m.get(*f).is_some() && !visible(m, *f, allowed)));
             if !hides {
                 continue;
             }

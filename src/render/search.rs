@@ -78,18 +78,12 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
         v: u32,
         items: Vec<Entry>,
     }
-    let index = Index {
-        v: 1,
-        items: entries(ctx),
-    };
+    let index = Index { v: 1, items: entries(ctx) };
     let json = serde_json::to_string(&index).unwrap_or_default();
     // `<` and `>` as escapes: harmless in a script file, and safe should it ever be inlined.
     let json = json.replace('<', "\\u003c").replace('>', "\\u003e");
     let js = format!("window.ROSTER_SEARCH = {json};\n");
-    let mut errors: Vec<Diagnostic> = super::put(sink, "search/index.js", js.into_bytes())
-        .err()
-        .into_iter()
-        .collect();
+    let mut errors: Vec<Diagnostic> = super::put(sink, "search/index.js", js.into_bytes()).err().into_iter().collect();
     #[derive(Serialize)]
     struct Page {
         crumbs: Vec<super::view::Link>,
@@ -99,18 +93,7 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
         name: ctx.theme.labels.get("search").cloned().unwrap_or_default(),
         url: "search/index.html".into(),
     }];
-    errors.extend(
-        ctx.page(
-            "search.html",
-            "search/index.html",
-            &Page {
-                crumbs,
-                count: index.items.len(),
-            },
-            sink,
-        )
-        .err(),
-    );
+    errors.extend(ctx.page("search.html", "search/index.html", &Page { crumbs, count: index.items.len() }, sink).err());
     errors
 }
 
@@ -122,9 +105,6 @@ mod tests {
     fn pinyin_and_initials() {
         assert_eq!(pinyin_of("李明"), ("liming".into(), "lm".into()));
         assert_eq!(pinyin_of("欧阳娜娜"), ("ouyangnana".into(), "oynn".into()));
-        assert_eq!(
-            pinyin_of("买买提·艾力"),
-            ("maimaitiaili".into(), "mmtal".into())
-        );
+        assert_eq!(pinyin_of("买买提·艾力"), ("maimaitiaili".into(), "mmtal".into()));
     }
 }

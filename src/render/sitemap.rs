@@ -13,12 +13,7 @@ use crate::model::Roster;
 use crate::output::Sink;
 
 fn latest_appearance(r: &Roster, id: &str) -> Option<NaiveDate> {
-    r.people
-        .get(id)?
-        .appearances
-        .iter()
-        .map(|a| r.edition(*a).date)
-        .max()
+    r.people.get(id)?.appearances.iter().map(|a| r.edition(*a).date).max()
 }
 
 pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
@@ -40,39 +35,26 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
     for p in &r.pages {
         urls.push((links::page(&p.slug), None));
     }
-    for page in [
-        "changes/index.html",
-        "search/index.html",
-        "data/index.html",
-        "print/index.html",
-    ] {
+    for page in ["changes/index.html", "search/index.html", "data/index.html", "print/index.html"] {
         urls.push((page.into(), r.latest_date()));
     }
     let mut xml = String::with_capacity(urls.len() * 120);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    xml.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (path, lastmod) in urls {
-        let _ = write!(
-            xml,
-            "<url><loc>{}</loc>",
-            esc(&links::absolute(base, &path))
-        );
+        let _ = write!(xml, "<url><loc>{}</loc>", esc(&links::absolute(base, &path)));
         if let Some(date) = lastmod {
             let _ = write!(xml, "<lastmod>{date}</lastmod>");
         }
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    let robots = format!(
-        "User-agent: *\nAllow: /\nSitemap: {}\n",
-        links::absolute(base, "sitemap.xml")
-    );
-    [
-        super::put(sink, "sitemap.xml", xml.into_bytes()),
-        super::put(sink, "robots.txt", robots.into_bytes()),
-    ]
-    .into_iter()
-    .filter_map(Result::err)
-    .collect()
+    let robots = format!("User-agent: *\nAllow: /\nSitemap: {}\n", links::absolute(base, "sitemap.xml"));
+    [super::put(sink, "sitemap.xml", xml.into_bytes()), super::put(sink, "robots.txt", robots.into_bytes())]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect()
 }
 
 /// The JSON-LD of a district page, safe to put inside `<script>`: `<`, `>` and `&` are
@@ -85,11 +67,7 @@ pub fn jsonld(ctx: &Ctx<'_>, d: usize) -> Option<String> {
     let members: Vec<serde_json::Value> = edition
         .members()
         .map(|(_, m)| {
-            let phone = m
-                .office_phone
-                .as_ref()
-                .or(m.mobile.as_ref())
-                .map(|p| p.e164.clone());
+            let phone = m.office_phone.as_ref().or(m.mobile.as_ref()).map(|p| p.e164.clone());
             json!({
                 "@type": "Person",
                 "name": m.name,
@@ -107,9 +85,5 @@ pub fn jsonld(ctx: &Ctx<'_>, d: usize) -> Option<String> {
         "member": members,
     });
     let text = serde_json::to_string(&value).ok()?;
-    Some(
-        text.replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026"),
-    )
+    Some(text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
 }

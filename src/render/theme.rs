@@ -70,27 +70,22 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option
     let dir = root.join("themes").join(&config.theme);
     if config.theme != "default" && !dir.is_dir() {
         diags.push(
-            Diagnostic::error("roster.toml", format!("theme `{}` not found: no folder themes/{}/", config.theme, config.theme))
-                .with_help("create the folder with templates/ that override the built-in ones, or set theme = \"default\""),
+            Diagnostic::error(
+                "roster.toml",
+                format!("theme `{}` not found: no folder themes/{}/", config.theme, config.theme),
+            )
+            .with_help("create the folder with templates/ that override the built-in ones, or set theme = \"default\""),
         );
         return None;
     }
     let mut templates: BTreeMap<String, (String, String)> = TEMPLATES
         .iter()
         .map(|(name, text)| {
-            (
-                (*name).to_owned(),
-                (
-                    format!("themes/default/templates/{name} (built in)"),
-                    (*text).to_owned(),
-                ),
-            )
+            ((*name).to_owned(), (format!("themes/default/templates/{name} (built in)"), (*text).to_owned()))
         })
         .collect();
-    let mut static_files: BTreeMap<String, Vec<u8>> = STATIC
-        .iter()
-        .map(|(p, b)| ((*p).to_owned(), b.to_vec()))
-        .collect();
+    let mut static_files: BTreeMap<String, Vec<u8>> =
+        STATIC.iter().map(|(p, b)| ((*p).to_owned(), b.to_vec())).collect();
     let mut labels = default_labels(&config.language);
     let mut print_template = PRINT_TEMPLATE.to_owned();
     if dir.is_dir() {
@@ -131,35 +126,21 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option
         }
     }
     let tera = compile(&templates, diags)?;
-    Some(Theme {
-        tera,
-        labels,
-        static_files,
-        print_template,
-    })
+    Some(Theme { tera, labels, static_files, print_template })
 }
 
-fn compile(
-    templates: &BTreeMap<String, (String, String)>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Tera> {
+fn compile(templates: &BTreeMap<String, (String, String)>, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
-    let list: Vec<(&str, &str)> = templates
-        .iter()
-        .map(|(n, (_, t))| (n.as_str(), t.as_str()))
-        .collect();
+    let list: Vec<(&str, &str)> = templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())).collect();
     if let Err(err) = tera.add_raw_templates(list) {
         let message = error_chain(&err);
         let path = templates
             .iter()
             .find(|(name, _)| message.contains(name.as_str()))
             .map_or_else(|| "themes/".to_owned(), |(_, (rel, _))| rel.clone());
-        diags.push(Diagnostic::error(
-            path,
-            format!("template error: {message}"),
-        ));
+        diags.push(Diagnostic::error(path, format!("template error: {message}")));
         return None;
     }
     Some(tera)
@@ -197,10 +178,7 @@ pub fn error_chain(err: &tera::Error) -> String {
 pub fn default_labels(language: &str) -> BTreeMap<String, String> {
     let all: BTreeMap<String, BTreeMap<String, String>> =
         toml::from_str(LABELS).expect("built-in labels.toml is valid");
-    all.get(language)
-        .or_else(|| all.get("zh-CN"))
-        .cloned()
-        .unwrap_or_default()
+    all.get(language).or_else(|| all.get("zh-CN")).cloned().unwrap_or_default()
 }
 
 fn override_labels(
@@ -233,11 +211,7 @@ fn override_labels(
 }
 
 /// Every file below `dir` as (path relative to the root, path relative to `dir`, bytes).
-fn read_dir_files(
-    root: &Path,
-    dir: &Path,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<(String, String, Vec<u8>)> {
+fn read_dir_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, String, Vec<u8>)> {
     let mut files = Vec::new();
     if !dir.is_dir() {
         return files;
@@ -252,9 +226,7 @@ fn read_dir_files(
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let rel = err
-                    .path()
-                    .map_or_else(|| relative(root, dir), |p| relative(root, p));
+                let rel = err.path().map_or_else(|| relative(root, dir), |p| relative(root, p));
                 diags.push(Diagnostic::error(rel, format!("cannot read: {err}")));
                 continue;
             }
@@ -263,15 +235,8 @@ fn read_dir_files(
             continue;
         }
         let rel = relative(root, entry.path());
-        if !entry
-            .path()
-            .canonicalize()
-            .is_ok_and(|p| p.starts_with(&real_root))
-        {
-            diags.push(Diagnostic::error(
-                rel,
-                "symlink leads outside the site folder",
-            ));
+        if !entry.path().canonicalize().is_ok_and(|p| p.starts_with(&real_root)) {
+            diags.push(Diagnostic::error(rel, "symlink leads outside the site folder"));
             continue;
         }
         let name = relative(dir, entry.path());

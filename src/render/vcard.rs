@@ -100,16 +100,7 @@ pub fn district(r: &Roster, d: usize, hours_label: &str) -> Option<String> {
     let mut out = String::new();
     for (b, m) in edition.members() {
         let url = links::absolute(&r.config.base_url, &links::person(&m.id));
-        out.push_str(&card(
-            &m.name,
-            &url,
-            &[Post {
-                district: &district.name,
-                body: &b.name,
-                member: m,
-            }],
-            hours_label,
-        ));
+        out.push_str(&card(&m.name, &url, &[Post { district: &district.name, body: &b.name, member: m }], hours_label));
     }
     Some(out)
 }
@@ -121,11 +112,7 @@ pub fn person(r: &Roster, id: &str, hours_label: &str) -> Option<String> {
         .appearances
         .iter()
         .filter(|a| a.edition + 1 == r.districts[a.district].editions.len())
-        .map(|a| Post {
-            district: &r.districts[a.district].name,
-            body: &r.body(*a).name,
-            member: r.member(*a),
-        })
+        .map(|a| Post { district: &r.districts[a.district].name, body: &r.body(*a).name, member: r.member(*a) })
         .collect();
     if posts.is_empty() {
         return None;

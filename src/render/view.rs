@@ -45,10 +45,7 @@ impl SiteView {
             pages: roster
                 .pages
                 .iter()
-                .map(|p| Link {
-                    name: p.title.clone().unwrap_or_else(|| p.slug.clone()),
-                    url: links::page(&p.slug),
-                })
+                .map(|p| Link { name: p.title.clone().unwrap_or_else(|| p.slug.clone()), url: links::page(&p.slug) })
                 .collect(),
             features,
         }
@@ -63,10 +60,7 @@ pub struct PhoneView {
 
 impl From<&Phone> for PhoneView {
     fn from(p: &Phone) -> Self {
-        PhoneView {
-            e164: p.e164.clone(),
-            national: p.national.clone(),
-        }
+        PhoneView { e164: p.e164.clone(), national: p.national.clone() }
     }
 }
 
@@ -124,12 +118,7 @@ pub struct EditionView<'a> {
 }
 
 impl<'a> EditionView<'a> {
-    pub fn new(
-        path: &str,
-        e: &'a Edition,
-        next: Option<NaiveDate>,
-        members: &'a [Vec<MemberView>],
-    ) -> Self {
+    pub fn new(path: &str, e: &'a Edition, next: Option<NaiveDate>, members: &'a [Vec<MemberView>]) -> Self {
         EditionView {
             date: e.date.to_string(),
             until: next.map(|d| d.to_string()),
@@ -137,15 +126,7 @@ impl<'a> EditionView<'a> {
             source: e.source.as_deref(),
             note: e.note.as_deref().map(markdown::block),
             last_verified: e.last_verified().map(|d| d.to_string()),
-            bodies: e
-                .bodies
-                .iter()
-                .zip(members)
-                .map(|(b, m)| BodyView {
-                    name: &b.name,
-                    members: m,
-                })
-                .collect(),
+            bodies: e.bodies.iter().zip(members).map(|(b, m)| BodyView { name: &b.name, members: m }).collect(),
             url: links::edition(path, e.date),
         }
     }
@@ -174,39 +155,7 @@ impl Columns {
     }
 }
 
-/// Member views of a district's editions: `[edition][body][member]`.
-pub type DistrictViews = Vec<Vec<Vec<MemberView>>>;
-
-/// Member views of every district, made the first time a page needs them (a partial
-/// rebuild renders only some districts and people).
-pub struct MemberViews<'a> {
-    roster: &'a Roster,
-    slots: Vec<std::sync::OnceLock<DistrictViews>>,
-}
-
-impl<'a> MemberViews<'a> {
-    pub fn new(roster: &'a Roster) -> Self {
-        MemberViews {
-            roster,
-            slots: (0..roster.districts.len())
-                .map(|_| std::sync::OnceLock::new())
-                .collect(),
-        }
-    }
-
-    /// The views of district `d`.
-    pub fn district(&self, d: usize) -> &DistrictViews {
-        self.slots[d].get_or_init(|| {
-            self.roster.districts[d]
-                .editions
-                .iter()
-                .map(|e| {
-                    e.bodies
-                        .iter()
-                        .map(|b| b.members.iter().map(MemberView::new).collect())
-                        .collect()
-                })
-                .collect()
-        })
-    }
+/// The member views of an edition, body by body.
+pub fn edition_members(e: &Edition) -> Vec<Vec<MemberView>> {
+    e.bodies.iter().map(|b| b.members.iter().map(MemberView::new).collect()).collect()
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::view::{Columns, EditionView, Link, MemberView};
+use super::view::{self, Columns, EditionView, Link, MemberView};
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
 use crate::model::{Appearance, Person, Roster};
@@ -29,21 +29,11 @@ pub fn render(ctx: &Ctx<'_>, scope: &super::Scope, sink: &dyn Sink) -> Vec<Diagn
         jobs.push(Job::NotFound);
         jobs.extend((0..r.pages.len()).map(Job::Page));
     }
-    for (i, d) in r
-        .districts
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| scope.district(*i))
-    {
+    for (i, d) in r.districts.iter().enumerate().filter(|(i, _)| scope.district(*i)) {
         jobs.push(Job::District(i));
         jobs.extend((0..d.editions.len()).map(|e| Job::Edition(i, e)));
     }
-    jobs.extend(
-        r.people
-            .values()
-            .filter(|p| scope.person(&p.id))
-            .map(Job::Person),
-    );
+    jobs.extend(r.people.values().filter(|p| scope.person(&p.id)).map(Job::Person));
     jobs.par_iter()
         .filter_map(|job| {
             let result = match job {
@@ -96,11 +86,7 @@ fn home(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let r = ctx.roster;
     let home = HomeText {
         title: r.home.as_ref().and_then(|p| p.title.clone()),
-        html: r
-            .home
-            .as_ref()
-            .map(|p| markdown::block(&p.body))
-            .filter(|h| !h.trim().is_empty()),
+        html: r.home.as_ref().map(|p| markdown::block(&p.body)).filter(|h| !h.trim().is_empty()),
     };
     let tree = r.roots().map(|i| tree_node(r, i)).collect();
     ctx.page("home.html", "index.html", &Home { home, tree }, sink)
@@ -110,10 +96,7 @@ fn home(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
 pub fn crumbs(r: &Roster, index: usize) -> Vec<Link> {
     r.ancestors(index)
         .into_iter()
-        .map(|i| Link {
-            name: r.districts[i].name.clone(),
-            url: links::district(&r.districts[i].path),
-        })
+        .map(|i| Link { name: r.districts[i].name.clone(), url: links::district(&r.districts[i].path) })
         .collect()
 }
 
@@ -138,10 +121,7 @@ fn district_view(ctx: &Ctx<'_>, i: usize) -> DistrictView {
         intro: d.intro.as_deref().map(markdown::block),
         url: links::district(&d.path),
         changes_url: has_editions.then(|| links::changes(&d.path)),
-        last_change: ctx
-            .history
-            .last_change(ctx.roster, i)
-            .map(|d| d.to_string()),
+        last_change: ctx.history.last_change(ctx.roster, i).map(|d| d.to_string()),
         vcard_url: (has_editions && ctx.site.features.data).then(|| links::district_vcard(&d.path)),
     }
 }
@@ -166,21 +146,13 @@ fn district(ctx: &Ctx<'_>, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> 
     }
     let r = ctx.roster;
     let d = &r.districts[i];
-    let current = d.editions.len().checked_sub(1);
+    let views = d.current().map(view::edition_members);
     let page = Page {
         district: district_view(ctx, i),
         crumbs: crumbs(r, i),
-        edition: current
-            .map(|e| EditionView::new(&d.path, &d.editions[e], None, &ctx.members.district(i)[e])),
+        edition: d.current().zip(views.as_ref()).map(|(e, v)| EditionView::new(&d.path, e, None, v)),
         cols: d.current().map(|e| Columns::for_edition(e, ctx.allowed)),
-        children: d
-            .children
-            .iter()
-            .map(|c| TreeNode {
-                children: Vec::new(),
-                ..tree_node(r, *c)
-            })
-            .collect(),
+        children: d.children.iter().map(|c| TreeNode { children: Vec::new(), ..tree_node(r, *c) }).collect(),
         archive: d
             .editions
             .iter()
@@ -214,23 +186,16 @@ fn edition(ctx: &Ctx<'_>, i: usize, e: usize, sink: &dyn Sink) -> Result<(), Dia
     let d = &r.districts[i];
     let ed = &d.editions[e];
     let next = d.editions.get(e + 1).map(|n| n.date);
+    let views = view::edition_members(ed);
     let mut crumbs = crumbs(r, i);
-    crumbs.push(Link {
-        name: ed.date.to_string(),
-        url: links::edition(&d.path, ed.date),
-    });
+    crumbs.push(Link { name: ed.date.to_string(), url: links::edition(&d.path, ed.date) });
     let page = Page {
         district: district_view(ctx, i),
         crumbs,
-        edition: EditionView::new(&d.path, ed, next, &ctx.members.district(i)[e]),
+        edition: EditionView::new(&d.path, ed, next, &views),
         cols: Columns::for_edition(ed, ctx.allowed),
     };
-    ctx.page(
-        "edition.html",
-        &links::edition(&d.path, ed.date),
-        &page,
-        sink,
-    )
+    ctx.page("edition.html", &links::edition(&d.path, ed.date), &page, sink)
 }
 
 /// A continuous period in one post in one district.
@@ -265,9 +230,7 @@ pub fn terms(r: &Roster, person: &Person) -> Vec<Term> {
             let here = list.iter().find(|a| a.edition == ei);
             let key = here.map(|a| (r.body(**a).name.clone(), r.member(**a).post.clone()));
             match (&mut open, key) {
-                (Some(t), Some((body, post))) if t.body == body && t.post == post => {
-                    t.last_edition = ei
-                }
+                (Some(t), Some((body, post))) if t.body == body && t.post == post => t.last_edition = ei,
                 (slot, key) => {
                     if let Some(mut t) = slot.take() {
                         t.until = Some(e.date);
@@ -289,9 +252,7 @@ pub fn terms(r: &Roster, person: &Person) -> Vec<Term> {
         }
         out.extend(open);
     }
-    out.sort_by(|a, b| {
-        (b.until.is_none(), b.from, a.district).cmp(&(a.until.is_none(), a.from, b.district))
-    });
+    out.sort_by(|a, b| (b.until.is_none(), b.from, a.district).cmp(&(a.until.is_none(), a.from, b.district)));
     out
 }
 
@@ -302,7 +263,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
         district_url: String,
         body: &'a str,
         since: String,
-        member: &'a MemberView,
+        member: MemberView,
     }
     #[derive(Serialize)]
     struct HistoryRow<'a> {
@@ -345,7 +306,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
                 district_url: links::district(&d.path),
                 body: &r.body(*a).name,
                 since: since.to_string(),
-                member: &ctx.members.district(a.district)[a.edition][a.body][a.member],
+                member: MemberView::new(r.member(*a)),
             }
         })
         .collect();
@@ -366,16 +327,9 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
         .collect();
     let out = links::person(&p.id);
     let page = Page {
-        person: PersonView {
-            id: &p.id,
-            name: &p.name,
-        },
-        crumbs: vec![Link {
-            name: p.name.clone(),
-            url: out.clone(),
-        }],
-        vcard_url: (ctx.site.features.data && !current.is_empty())
-            .then(|| links::person_vcard(&p.id)),
+        person: PersonView { id: &p.id, name: &p.name },
+        crumbs: vec![Link { name: p.name.clone(), url: out.clone() }],
+        vcard_url: (ctx.site.features.data && !current.is_empty()).then(|| links::person_vcard(&p.id)),
         current,
         history,
         changes: super::changes::person_changes(ctx, &p.id),
@@ -404,15 +358,8 @@ fn page(ctx: &Ctx<'_>, i: &usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let out = links::page(&p.slug);
     let title = p.title.clone().unwrap_or_else(|| p.slug.clone());
     let view = Page {
-        crumbs: vec![Link {
-            name: title.clone(),
-            url: out.clone(),
-        }],
-        page: PageView {
-            title,
-            description: p.description.clone(),
-            html: markdown::block(&p.body),
-        },
+        crumbs: vec![Link { name: title.clone(), url: out.clone() }],
+        page: PageView { title, description: p.description.clone(), html: markdown::block(&p.body) },
     };
     ctx.page("page.html", &out, &view, sink)
 }
@@ -441,30 +388,14 @@ mod tests {
         ]);
         let p = &src.people["x"];
         let t = terms(&src, p);
-        let summary: Vec<_> = t
-            .iter()
-            .map(|t| {
-                (
-                    t.post.as_str(),
-                    t.from.to_string(),
-                    t.until.map(|u| u.to_string()),
-                )
-            })
-            .collect();
+        let summary: Vec<_> =
+            t.iter().map(|t| (t.post.as_str(), t.from.to_string(), t.until.map(|u| u.to_string()))).collect();
         assert_eq!(
             summary,
             vec![
                 ("市长", "2023-01-01".to_owned(), None),
-                (
-                    "区长",
-                    "2022-01-01".to_owned(),
-                    Some("2023-01-01".to_owned())
-                ),
-                (
-                    "书记",
-                    "2020-01-01".to_owned(),
-                    Some("2022-01-01".to_owned())
-                ),
+                ("区长", "2022-01-01".to_owned(), Some("2023-01-01".to_owned())),
+                ("书记", "2020-01-01".to_owned(), Some("2022-01-01".to_owned())),
             ]
         );
     }

@@ -27,9 +27,7 @@ pub enum Target {
 /// the site (`..`, backslashes, NUL, invalid UTF-8 after decoding).
 pub fn clean_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_encoding::percent_decode_str(path)
-        .decode_utf8()
-        .ok()?;
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if !decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') {
         return None;
     }
@@ -66,11 +64,7 @@ pub fn resolve(url: &str, exists: &dyn Fn(&str) -> bool) -> Target {
     }
     if let Some(dir) = path.strip_suffix('/') {
         let index = format!("{dir}/index.html");
-        return if exists(&index) {
-            Target::File(index)
-        } else {
-            Target::NotFound
-        };
+        return if exists(&index) { Target::File(index) } else { Target::NotFound };
     }
     if exists(&path) {
         return Target::File(path);
@@ -114,31 +108,19 @@ fn header(name: &str, value: &str) -> Header {
 pub fn inject(html: &[u8]) -> Vec<u8> {
     let tag = b"<script src=\"/__roster/reload.js\" defer></script>";
     let text = html;
-    match text
-        .windows(7)
-        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
-    {
+    match text.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")) {
         Some(at) => [&text[..at], tag, &text[at..]].concat(),
         None => [text, tag].concat(),
     }
 }
 
 /// A response with a body, honouring HEAD.
-pub fn respond(
-    request: Request,
-    status: u16,
-    content_type: &str,
-    body: Vec<u8>,
-    extra: &[(&str, &str)],
-) {
+pub fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
     let head = *request.method() == Method::Head;
     let len = body.len();
     let mut response = Response::new(
         StatusCode(status),
-        vec![
-            header("Content-Type", content_type),
-            header("Cache-Control", "no-store"),
-        ],
+        vec![header("Content-Type", content_type), header("Cache-Control", "no-store")],
         Cursor::new(if head { Vec::new() } else { body }),
         Some(len),
         None,
@@ -151,23 +133,11 @@ pub fn respond(
 
 /// Answers a request that is not GET or HEAD.
 pub fn method_not_allowed(request: Request) {
-    respond(
-        request,
-        405,
-        "text/plain; charset=utf-8",
-        b"405 Method Not Allowed\n".to_vec(),
-        &[("Allow", "GET, HEAD")],
-    );
+    respond(request, 405, "text/plain; charset=utf-8", b"405 Method Not Allowed\n".to_vec(), &[("Allow", "GET, HEAD")]);
 }
 
 pub fn reload_script(request: Request) {
-    respond(
-        request,
-        200,
-        "text/javascript; charset=utf-8",
-        RELOAD_JS.as_bytes().to_vec(),
-        &[],
-    );
+    respond(request, 200, "text/javascript; charset=utf-8", RELOAD_JS.as_bytes().to_vec(), &[]);
 }
 
 #[cfg(test)]
@@ -175,16 +145,7 @@ mod tests {
     use super::*;
 
     fn site() -> impl Fn(&str) -> bool {
-        |p: &str| {
-            [
-                "index.html",
-                "a/index.html",
-                "a/b/index.html",
-                "assets/style.css",
-                "404.html",
-            ]
-            .contains(&p)
-        }
+        |p: &str| ["index.html", "a/index.html", "a/b/index.html", "assets/style.css", "404.html"].contains(&p)
     }
 
     #[test]
@@ -192,15 +153,9 @@ mod tests {
         let s = site();
         assert_eq!(resolve("/", &s), Target::File("index.html".into()));
         assert_eq!(resolve("/a/", &s), Target::File("a/index.html".into()));
-        assert_eq!(
-            resolve("/a/b/index.html?x=1", &s),
-            Target::File("a/b/index.html".into())
-        );
+        assert_eq!(resolve("/a/b/index.html?x=1", &s), Target::File("a/b/index.html".into()));
         assert_eq!(resolve("/a", &s), Target::Redirect("/a/".into()));
-        assert_eq!(
-            resolve("/assets/style.css", &s),
-            Target::File("assets/style.css".into())
-        );
+        assert_eq!(resolve("/assets/style.css", &s), Target::File("assets/style.css".into()));
         assert_eq!(resolve("/%61/", &s), Target::File("a/index.html".into()));
         assert_eq!(resolve("/nope", &s), Target::NotFound);
     }

@@ -59,41 +59,21 @@ impl State {
 }
 
 fn text_of(diags: &[Diagnostic]) -> String {
-    diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| diag::render(d, diag::Format::Human, false))
-        .collect()
+    diags.iter().filter(|d| d.is_error()).map(|d| diag::render(d, diag::Format::Human, false)).collect()
 }
 
 /// Runs the server until the process is stopped.
 pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
-    let server = Server::http((opts.interface.as_str(), opts.port)).map_err(|e| {
-        format!(
-            "cannot listen on {}:{}: {e} (choose another --port)",
-            opts.interface, opts.port
-        )
-    })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or("the server has no IP address")?;
+    let server = Server::http((opts.interface.as_str(), opts.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e} (choose another --port)", opts.interface, opts.port))?;
+    let addr = server.server_addr().to_ip().ok_or("the server has no IP address")?;
     let url = format!(
         "http://{}/",
-        if addr.is_ipv6() {
-            format!("[{}]:{}", addr.ip(), addr.port())
-        } else {
-            addr.to_string()
-        }
+        if addr.is_ipv6() { format!("[{}]:{}", addr.ip(), addr.port()) } else { addr.to_string() }
     );
     // Watch before the first build, so that nothing edited from now on is missed.
-    let changes =
-        watch::watch(root).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    let build_opts = BuildOptions {
-        base_url: Some(url.clone()),
-        as_of: opts.as_of,
-        ..BuildOptions::default()
-    };
+    let changes = watch::watch(root).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let build_opts = BuildOptions { base_url: Some(url.clone()), as_of: opts.as_of, ..BuildOptions::default() };
     let state = Arc::new(State {
         session: Mutex::new(Session::new(root, build_opts)),
         site: RwLock::new(Arc::new(Site::default())),
@@ -123,15 +103,8 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
     while let Some(paths) = changes.next_batch() {
         let start = Instant::now();
         if rebuild(&state, Some(&paths)) {
-            let shown: Vec<String> = paths
-                .iter()
-                .map(|p| crate::source::walk::relative(root, p))
-                .collect();
-            eprintln!(
-                "rebuilt in {} ms after a change to {}",
-                start.elapsed().as_millis(),
-                shown.join(", ")
-            );
+            let shown: Vec<String> = paths.iter().map(|p| crate::source::walk::relative(root, p)).collect();
+            eprintln!("rebuilt in {} ms after a change to {}", start.elapsed().as_millis(), shown.join(", "));
         }
     }
     Ok(())
@@ -147,19 +120,14 @@ fn rebuild(state: &State, changed: Option<&[PathBuf]>) -> bool {
     match result {
         Ok(_) => {
             *state.print.lock().unwrap_or_else(|e| e.into_inner()) = None;
-            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Site {
-                files,
-                errors: None,
-            });
+            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Site { files, errors: None });
             state.broadcast("reload", "{}");
             true
         }
         Err(()) => {
             let text = text_of(&diags);
-            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Site {
-                files,
-                errors: Some(text.clone()),
-            });
+            *state.site.write().unwrap_or_else(|e| e.into_inner()) =
+                Arc::new(Site { files, errors: Some(text.clone()) });
             state.broadcast("errors", &serde_json::to_string(&text).unwrap_or_default());
             eprintln!("the build failed; still serving the last good site");
             false
@@ -177,11 +145,7 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
     {
         return match lazy_file(state, &name) {
             Some(bytes) => {
-                let body = if name.ends_with(".html") {
-                    http::inject(&bytes)
-                } else {
-                    bytes
-                };
+                let body = if name.ends_with(".html") { http::inject(&bytes) } else { bytes };
                 http::respond(request, 200, http::content_type(&name), body, &[])
             }
             None => not_found(request, &site),
@@ -191,41 +155,19 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
         http::Target::ReloadScript => http::reload_script(request),
         http::Target::Status => {
             let body = serde_json::json!({ "errors": site.errors }).to_string();
-            http::respond(
-                request,
-                200,
-                "application/json; charset=utf-8",
-                body.into_bytes(),
-                &[],
-            );
+            http::respond(request, 200, "application/json; charset=utf-8", body.into_bytes(), &[]);
         }
         http::Target::Events => {
             let (tx, rx) = mpsc::channel();
-            state
-                .clients
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(tx);
+            state.clients.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
             std::thread::spawn(move || events(request, rx));
         }
-        http::Target::Redirect(to) => http::respond(
-            request,
-            301,
-            "text/plain; charset=utf-8",
-            Vec::new(),
-            &[("Location", &to)],
-        ),
+        http::Target::Redirect(to) => {
+            http::respond(request, 301, "text/plain; charset=utf-8", Vec::new(), &[("Location", &to)])
+        }
         http::Target::File(path) => {
-            let bytes = site
-                .files
-                .get(path.as_str())
-                .map(|b| b.to_vec())
-                .unwrap_or_default();
-            let body = if path.ends_with(".html") {
-                http::inject(&bytes)
-            } else {
-                bytes
-            };
+            let bytes = site.files.get(path.as_str()).map(|b| b.to_vec()).unwrap_or_default();
+            let body = if path.ends_with(".html") { http::inject(&bytes) } else { bytes };
             http::respond(request, 200, http::content_type(&path), body, &[]);
         }
         http::Target::NotFound => not_found(request, &site),
@@ -233,11 +175,7 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
 }
 
 fn not_found(request: tiny_http::Request, site: &Site) {
-    let page = site
-        .files
-        .get("404.html")
-        .map(|b| http::inject(b))
-        .unwrap_or_else(|| b"404 Not Found\n".to_vec());
+    let page = site.files.get("404.html").map(|b| http::inject(b)).unwrap_or_else(|| b"404 Not Found\n".to_vec());
     http::respond(request, 404, "text/html; charset=utf-8", page, &[]);
 }
 
@@ -264,11 +202,8 @@ fn lazy_file(state: &State, name: &str) -> Option<Vec<u8>> {
     let mut cached = state.print.lock().unwrap_or_else(|e| e.into_inner());
     if cached.as_ref().is_none_or(|c| !c.contains_key(name)) {
         let session = state.session.lock().unwrap_or_else(|e| e.into_inner());
-        let (files, diags) = if name.starts_with("print/") {
-            session.print(name.ends_with(".pdf"))
-        } else {
-            session.data()
-        };
+        let (files, diags) =
+            if name.starts_with("print/") { session.print(name.ends_with(".pdf")) } else { session.data() };
         drop(session);
         crate::cli::report(&diags, diag::Format::Human);
         cached.get_or_insert_with(BTreeMap::new).extend(files);
@@ -282,11 +217,7 @@ fn events(request: tiny_http::Request, rx: Receiver<String>) {
     use std::io::Write;
     let mut out = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-    if out
-        .write_all(head.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
+    if out.write_all(head.as_bytes()).and_then(|()| out.flush()).is_err() {
         return;
     }
     loop {
@@ -295,11 +226,7 @@ fn events(request: tiny_http::Request, rx: Receiver<String>) {
             Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_owned(),
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        if out
-            .write_all(message.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
+        if out.write_all(message.as_bytes()).and_then(|()| out.flush()).is_err() {
             return;
         }
     }
@@ -313,11 +240,7 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    if std::process::Command::new(program)
-        .arg(url)
-        .spawn()
-        .is_err()
-    {
+    if std::process::Command::new(program).arg(url).spawn().is_err() {
         eprintln!("could not start a browser; open {url} yourself");
     }
 }

@@ -47,12 +47,7 @@ pub struct Rebuilt {
 
 impl Session {
     pub fn new(root: &Path, opts: BuildOptions) -> Session {
-        Session {
-            root: root.to_path_buf(),
-            opts,
-            caches: crate::Caches::default(),
-            last: None,
-        }
+        Session { root: root.to_path_buf(), opts, caches: crate::Caches::default(), last: None }
     }
 
     /// The files of the last good build.
@@ -62,14 +57,8 @@ impl Session {
 
     /// Rebuilds after a change to `changed` (paths on disk); `None` rebuilds everything.
     /// On errors the last good build is kept and the diagnostics are returned.
-    pub fn rebuild(
-        &mut self,
-        changed: Option<&[PathBuf]>,
-    ) -> (Result<Rebuilt, ()>, Vec<Diagnostic>) {
-        let root = self
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
+    pub fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> (Result<Rebuilt, ()>, Vec<Diagnostic>) {
+        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
         let rel: Option<Vec<String>> = changed.map(|paths| {
             paths
                 .iter()
@@ -78,33 +67,15 @@ impl Session {
                 .collect()
         });
         if rel.as_ref().is_some_and(Vec::is_empty) && self.last.is_some() {
-            return (
-                Ok(Rebuilt {
-                    full: false,
-                    rendered: 0,
-                }),
-                Vec::new(),
-            );
+            return (Ok(Rebuilt { full: false, rendered: 0 }), Vec::new());
         }
         if let Some(rel) = &rel {
-            self.caches
-                .sources
-                .invalidate(rel.iter().map(String::as_str));
+            self.caches.sources.invalidate(rel.iter().map(String::as_str));
         }
-        let mut loaded = crate::load_cached(
-            &self.root,
-            &crate::model::Options {
-                as_of: self.opts.as_of,
-            },
-            &self.caches,
-        );
+        let mut loaded =
+            crate::load_cached(&self.root, &crate::model::Options { as_of: self.opts.as_of }, &self.caches);
         let mut diags = std::mem::take(&mut loaded.diagnostics);
-        if let Some(url) = self
-            .opts
-            .base_url
-            .as_deref()
-            .and_then(crate::config::normalize_base_url)
-        {
+        if let Some(url) = self.opts.base_url.as_deref().and_then(crate::config::normalize_base_url) {
             loaded.roster.config.base_url = url;
         }
         if diags.iter().any(Diagnostic::is_error) {
@@ -112,13 +83,10 @@ impl Session {
         }
         let roster = loaded.roster;
         let t = crate::timing::stage("serve: history, scope");
-        let history =
-            History::compute_reusing(&roster, self.last.as_ref().map(|l| (&l.roster, &l.history)));
+        let history = History::compute_reusing(&roster, self.last.as_ref().map(|l| (&l.roster, &l.history)));
         let last = self.last.take();
         let partial = match (&last, &rel) {
-            (Some(last), Some(rel)) if only_editions(rel) => {
-                scope(&last.roster, &last.history, &roster, &history)
-            }
+            (Some(last), Some(rel)) if only_editions(rel) => scope(&last.roster, &last.history, &roster, &history),
             _ => None,
         };
         let fresh_theme = if partial.is_none() {
@@ -135,21 +103,14 @@ impl Session {
         drop(t);
         let scope = partial.clone().unwrap_or(Scope::All);
         let sink = MemorySink::new();
-        let parts = Parts {
-            web: true,
-            print: false,
-            pdf: false,
-            data: false,
-        };
+        let parts = Parts { web: true, print: false, pdf: false, data: false };
         {
             let theme = match (&fresh_theme, &last) {
                 (Some(t), _) => t,
                 (None, Some(l)) => &l.theme,
                 (None, None) => unreachable!("a partial rebuild has a last build"),
             };
-            diags.extend(crate::render::site(
-                &self.root, &roster, &history, theme, parts, &scope, &sink,
-            ));
+            diags.extend(crate::render::site(&self.root, &roster, &history, theme, parts, &scope, &sink));
         }
         diag::sort(&mut diags);
         if diags.iter().any(Diagnostic::is_error) {
@@ -157,11 +118,8 @@ impl Session {
             return (Err(()), diags);
         }
         let _t = crate::timing::stage("serve: merge files");
-        let rendered: Vec<(Arc<str>, Arc<[u8]>)> = sink
-            .into_files()
-            .into_iter()
-            .map(|(k, v)| (Arc::from(k), Arc::from(v)))
-            .collect();
+        let rendered: Vec<(Arc<str>, Arc<[u8]>)> =
+            sink.into_files().into_iter().map(|(k, v)| (Arc::from(k), Arc::from(v))).collect();
         let count = rendered.len();
         let (theme, files) = match (scope, last) {
             (Scope::Some { districts, people }, Some(old)) => {
@@ -180,44 +138,20 @@ impl Session {
                 map.extend(rendered);
                 (old.theme, files)
             }
-            (_, _) => (
-                fresh_theme.expect("a full rebuild loads the theme"),
-                Arc::new(rendered.into_iter().collect()),
-            ),
+            (_, _) => (fresh_theme.expect("a full rebuild loads the theme"), Arc::new(rendered.into_iter().collect())),
         };
-        self.last = Some(Last {
-            roster,
-            history,
-            theme,
-            files,
-        });
-        (
-            Ok(Rebuilt {
-                full: partial.is_none(),
-                rendered: count,
-            }),
-            diags,
-        )
+        self.last = Some(Last { roster, history, theme, files });
+        (Ok(Rebuilt { full: partial.is_none(), rendered: count }), diags)
     }
 
     /// Renders the print layout (and the PDF when `pdf`) of the last good build.
     pub fn print(&self, pdf: bool) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
-        self.on_demand(Parts {
-            web: false,
-            print: true,
-            pdf,
-            data: false,
-        })
+        self.on_demand(Parts { web: false, print: true, pdf, data: false })
     }
 
     /// Renders the open data, search index and sitemap of the last good build.
     pub fn data(&self) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
-        self.on_demand(Parts {
-            web: false,
-            print: false,
-            pdf: false,
-            data: true,
-        })
+        self.on_demand(Parts { web: false, print: false, pdf: false, data: true })
     }
 
     fn on_demand(&self, parts: Parts) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
@@ -225,15 +159,8 @@ impl Session {
             return (BTreeMap::new(), Vec::new());
         };
         let sink = MemorySink::new();
-        let diags = crate::render::site(
-            &self.root,
-            &last.roster,
-            &last.history,
-            &last.theme,
-            parts,
-            &Scope::All,
-            &sink,
-        );
+        let diags =
+            crate::render::site(&self.root, &last.roster, &last.history, &last.theme, parts, &Scope::All, &sink);
         (sink.into_files(), diags)
     }
 }
@@ -245,10 +172,7 @@ fn matters(path: &Path) -> bool {
     if !in_content || path.is_dir() {
         return true;
     }
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("toml" | "md")
-    )
+    matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "md"))
 }
 
 /// Whether every changed path is an edition file (`content/…/YYYY-MM-DD.toml`).
@@ -257,37 +181,23 @@ fn only_editions(rel: &[String]) -> bool {
         && rel.iter().all(|p| {
             p.starts_with("content/")
                 && !p.starts_with("content/pages/")
-                && p.rsplit('/')
-                    .next()
-                    .and_then(|f| f.strip_suffix(".toml"))
-                    .and_then(parse_date)
-                    .is_some()
+                && p.rsplit('/').next().and_then(|f| f.strip_suffix(".toml")).and_then(parse_date).is_some()
         })
 }
 
 /// The pages an edit of editions can affect, or `None` when the district tree itself changed.
-fn scope(
-    old: &Roster,
-    old_history: &History,
-    new: &Roster,
-    new_history: &History,
-) -> Option<Scope> {
+fn scope(old: &Roster, old_history: &History, new: &Roster, new_history: &History) -> Option<Scope> {
     // Every page's footer shows the date of the newest edition.
     if old.latest_date() != new.latest_date()
         || old.districts.len() != new.districts.len()
-        || old
-            .districts
-            .iter()
-            .zip(&new.districts)
-            .any(|(a, b)| !a.same_header(b))
+        || old.districts.iter().zip(&new.districts).any(|(a, b)| !a.same_header(b))
     {
         return None;
     }
     let changed: Vec<usize> = (0..new.districts.len())
         .filter(|d| {
             let (a, b) = (&old.districts[*d].editions, &new.districts[*d].editions);
-            let same =
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y) || x == y);
+            let same = a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y) || x == y);
             !same || old_history.changes[*d] != new_history.changes[*d]
         })
         .collect();

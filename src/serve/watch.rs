@@ -39,24 +39,11 @@ impl Changes {
 
 fn interesting(root: &Path, path: &Path) -> bool {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let hidden = rel
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-    let backup =
-        name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913";
-    let top = rel
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .unwrap_or_default();
-    !hidden
-        && !backup
-        && (rel == Path::new("roster.toml")
-            || matches!(top.as_str(), "content" | "themes" | "static"))
+    let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let hidden = rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    let backup = name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913";
+    let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    !hidden && !backup && (rel == Path::new("roster.toml") || matches!(top.as_str(), "content" | "themes" | "static"))
 }
 
 pub fn watch(root: &Path) -> notify::Result<Changes> {
@@ -65,10 +52,7 @@ pub fn watch(root: &Path) -> notify::Result<Changes> {
     let filter_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let Ok(event) = result else { return };
-        if !matches!(
-            event.kind,
-            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
-        ) {
+        if !matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any) {
             return;
         }
         for path in event.paths {
@@ -84,10 +68,7 @@ pub fn watch(root: &Path) -> notify::Result<Changes> {
             watcher.watch(&path, RecursiveMode::Recursive)?;
         }
     }
-    Ok(Changes {
-        rx,
-        _watcher: watcher,
-    })
+    Ok(Changes { rx, _watcher: watcher })
 }
 
 #[cfg(test)]
@@ -97,24 +78,12 @@ mod tests {
     #[test]
     fn only_site_sources_count() {
         let root = Path::new("/site");
-        assert!(interesting(
-            root,
-            Path::new("/site/content/a/2022-01-01.toml")
-        ));
+        assert!(interesting(root, Path::new("/site/content/a/2022-01-01.toml")));
         assert!(interesting(root, Path::new("/site/roster.toml")));
-        assert!(interesting(
-            root,
-            Path::new("/site/themes/x/templates/base.html")
-        ));
+        assert!(interesting(root, Path::new("/site/themes/x/templates/base.html")));
         assert!(!interesting(root, Path::new("/site/public/index.html")));
-        assert!(!interesting(
-            root,
-            Path::new("/site/content/a/.2022-01-01.toml.swp")
-        ));
-        assert!(!interesting(
-            root,
-            Path::new("/site/content/a/2022-01-01.toml~")
-        ));
+        assert!(!interesting(root, Path::new("/site/content/a/.2022-01-01.toml.swp")));
+        assert!(!interesting(root, Path::new("/site/content/a/2022-01-01.toml~")));
         assert!(!interesting(root, Path::new("/site/target/debug/x")));
     }
 }

@@ -44,14 +44,7 @@ pub fn page(file: &FileRef, slug: String, diags: &mut Vec<Diagnostic>) -> Option
         }
     };
     let body = file.text[body_start..].to_owned();
-    let mut page = PageSource {
-        file: file.clone(),
-        slug,
-        title: None,
-        order: None,
-        description: None,
-        body,
-    };
+    let mut page = PageSource { file: file.clone(), slug, title: None, order: None, description: None, body };
     let Some(fm) = fm else {
         if !page.slug.is_empty() {
             diags.push(
@@ -75,11 +68,7 @@ pub fn page(file: &FileRef, slug: String, diags: &mut Vec<Diagnostic>) -> Option
     }
     let table = table.into_inner();
     let mut r = TableReader::new(file, &table, "front matter", PAGE_KEYS, diags);
-    page.title = if page.slug.is_empty() {
-        r.string("title")
-    } else {
-        r.required_string("title", &(0..3))
-    };
+    page.title = if page.slug.is_empty() { r.string("title") } else { r.required_string("title", &(0..3)) };
     page.order = r.integer("order").map(|(n, _)| n);
     page.description = r.string("description");
     r.finish();
@@ -109,10 +98,7 @@ mod tests {
 
     #[test]
     fn front_matter_with_crlf() {
-        let f = SourceFile::new(
-            "content/pages/about.md",
-            "+++\r\ntitle = \"关于\"\r\n+++\r\n# Hi\r\n",
-        );
+        let f = SourceFile::new("content/pages/about.md", "+++\r\ntitle = \"关于\"\r\n+++\r\n# Hi\r\n");
         let mut diags = Vec::new();
         let p = page(&f, "about".into(), &mut diags).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
@@ -122,10 +108,7 @@ mod tests {
 
     #[test]
     fn errors_in_front_matter_have_file_lines() {
-        let f = SourceFile::new(
-            "content/pages/a.md",
-            "+++\ntitle = \"x\"\ntitel = 1\n+++\nbody\n",
-        );
+        let f = SourceFile::new("content/pages/a.md", "+++\ntitle = \"x\"\ntitel = 1\n+++\nbody\n");
         let mut diags = Vec::new();
         page(&f, "a".into(), &mut diags);
         assert_eq!(diags.len(), 1);

@@ -139,9 +139,7 @@ impl SourceCache {
     ) -> Option<(Option<Arc<EditionSource>>, Vec<Diagnostic>)> {
         let stamp = stamp?;
         let map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(rel)
-            .filter(|c| c.stamp == stamp)
-            .map(|c| (c.edition.clone(), c.diags.clone()))
+        map.get(rel).filter(|c| c.stamp == stamp).map(|c| (c.edition.clone(), c.diags.clone()))
     }
 
     fn put(
@@ -153,14 +151,7 @@ impl SourceCache {
     ) {
         if let Some(stamp) = stamp {
             let mut map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
-            map.insert(
-                rel.to_owned(),
-                Cached {
-                    stamp,
-                    edition,
-                    diags: diags.to_vec(),
-                },
-            );
+            map.insert(rel.to_owned(), Cached { stamp, edition, diags: diags.to_vec() });
         }
     }
 
@@ -181,23 +172,22 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSource {
 pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache) -> SiteSource {
     let tree = walk::walk(root, diags);
     let read = |rel: &String| text::read(&root.join(rel), rel);
-    let edition =
-        |rel: &String, date: chrono::NaiveDate| -> (Option<Arc<EditionSource>>, Vec<Diagnostic>) {
-            let stamp = stamp(&root.join(rel));
-            if let Some(hit) = cache.get(rel, stamp) {
-                return hit;
+    let edition = |rel: &String, date: chrono::NaiveDate| -> (Option<Arc<EditionSource>>, Vec<Diagnostic>) {
+        let stamp = stamp(&root.join(rel));
+        if let Some(hit) = cache.get(rel, stamp) {
+            return hit;
+        }
+        let mut diags = Vec::new();
+        let edition = match read(rel) {
+            Ok(file) => parse::edition(&file, date, &mut diags).map(Arc::new),
+            Err(e) => {
+                diags.push(e);
+                None
             }
-            let mut diags = Vec::new();
-            let edition = match read(rel) {
-                Ok(file) => parse::edition(&file, date, &mut diags).map(Arc::new),
-                Err(e) => {
-                    diags.push(e);
-                    None
-                }
-            };
-            cache.put(rel, stamp, edition.clone(), &diags);
-            (edition, diags)
         };
+        cache.put(rel, stamp, edition.clone(), &diags);
+        (edition, diags)
+    };
 
     let districts: Vec<(DistrictSource, Vec<Diagnostic>)> = tree
         .districts
@@ -211,32 +201,18 @@ pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache
                     None
                 }
             });
-            let editions: Vec<(Option<Arc<EditionSource>>, Vec<Diagnostic>)> = d
-                .editions
-                .par_iter()
-                .map(|(rel, date)| edition(rel, *date))
-                .collect();
+            let editions: Vec<(Option<Arc<EditionSource>>, Vec<Diagnostic>)> =
+                d.editions.par_iter().map(|(rel, date)| edition(rel, *date)).collect();
             let mut list = Vec::with_capacity(editions.len());
             for (e, ds) in editions {
                 local.extend(ds);
                 list.extend(e);
             }
-            (
-                DistrictSource {
-                    path: d.path.clone(),
-                    meta,
-                    editions: list,
-                    edition_files: d.edition_files,
-                },
-                local,
-            )
+            (DistrictSource { path: d.path.clone(), meta, editions: list, edition_files: d.edition_files }, local)
         })
         .collect();
-    let live: std::collections::HashSet<&str> = tree
-        .districts
-        .iter()
-        .flat_map(|d| d.editions.iter().map(|(rel, _)| rel.as_str()))
-        .collect();
+    let live: std::collections::HashSet<&str> =
+        tree.districts.iter().flat_map(|d| d.editions.iter().map(|(rel, _)| rel.as_str())).collect();
     cache.retain(&live);
 
     let mut site = SiteSource::default();

@@ -9,18 +9,8 @@ use crate::diag::{Diagnostic, FileRef};
 const DISTRICT_KEYS: &[&str] = &["name", "kind", "order", "intro"];
 const EDITION_KEYS: &[&str] = &["reason", "source", "note", "body"];
 const BODY_KEYS: &[&str] = &["name", "member"];
-pub const MEMBER_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "post",
-    "duties",
-    "mobile",
-    "office_phone",
-    "office",
-    "hours",
-    "verified",
-    "private",
-];
+pub const MEMBER_KEYS: &[&str] =
+    &["id", "name", "post", "duties", "mobile", "office_phone", "office", "hours", "verified", "private"];
 
 /// Parses `district.toml`.
 pub fn district(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Option<DistrictMeta> {
@@ -39,11 +29,7 @@ pub fn district(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Option<DistrictM
 }
 
 /// Parses an edition file whose name gave `date`.
-pub fn edition(
-    file: &FileRef,
-    date: NaiveDate,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<EditionSource> {
+pub fn edition(file: &FileRef, date: NaiveDate, diags: &mut Vec<Diagnostic>) -> Option<EditionSource> {
     let table = reader::parse(file, diags)?;
     let mut r = TableReader::new(file, &table, "edition", EDITION_KEYS, diags);
     let reason = r.string("reason");
@@ -52,9 +38,8 @@ pub fn edition(
     let body_tables = r.tables("body");
     if body_tables.is_empty() && r.span_of("body").is_none() {
         r.diags.push(
-            Diagnostic::at(file, 0..0, "edition has no [[body]]").with_help(
-                "list the roster as [[body]] name = \"…\" followed by [[body.member]] entries",
-            ),
+            Diagnostic::at(file, 0..0, "edition has no [[body]]")
+                .with_help("list the roster as [[body]] name = \"…\" followed by [[body.member]] entries"),
         );
     }
     let mut bodies = Vec::with_capacity(body_tables.len());
@@ -69,21 +54,10 @@ pub fn edition(
             m.finish();
         }
         b.finish();
-        bodies.push(BodySource {
-            span,
-            name,
-            members,
-        });
+        bodies.push(BodySource { span, name, members });
     }
     r.finish();
-    Some(EditionSource {
-        file: file.clone(),
-        date,
-        reason,
-        source,
-        note,
-        bodies,
-    })
+    Some(EditionSource { file: file.clone(), date, reason, source, note, bodies })
 }
 
 fn member(m: &mut TableReader<'_, '_>, span: std::ops::Range<usize>) -> MemberSource {
@@ -121,10 +95,7 @@ mod tests {
         assert_eq!(e.reason.unwrap().value, "换届");
         let m = &e.bodies[0].members[0];
         assert_eq!(m.name.as_ref().unwrap().value, "李明");
-        assert_eq!(
-            m.verified.as_ref().unwrap().0,
-            NaiveDate::from_ymd_opt(2022, 2, 7).unwrap()
-        );
+        assert_eq!(m.verified.as_ref().unwrap().0, NaiveDate::from_ymd_opt(2022, 2, 7).unwrap());
         assert_eq!(m.private[0].value, "mobile");
     }
 

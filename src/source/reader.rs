@@ -31,12 +31,8 @@ pub fn parse<'i>(file: &'i FileRef, diags: &mut Vec<Diagnostic>) -> Option<DeTab
     for err in errors {
         let span = err.span().unwrap_or(0..0);
         diags.push(
-            Diagnostic::at(
-                file,
-                span,
-                format!("invalid TOML: {}", err.message().trim()),
-            )
-            .with_help("see https://toml.io for the syntax; strings need double quotes"),
+            Diagnostic::at(file, span, format!("invalid TOML: {}", err.message().trim()))
+                .with_help("see https://toml.io for the syntax; strings need double quotes"),
         );
     }
     None
@@ -60,13 +56,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
         known: &'static [&'static str],
         diags: &'t mut Vec<Diagnostic>,
     ) -> Self {
-        TableReader {
-            file,
-            table,
-            what,
-            known,
-            diags,
-        }
+        TableReader { file, table, what, known, diags }
     }
 
     pub fn file(&self) -> &'t FileRef {
@@ -74,15 +64,8 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     fn get(&self, key: &str) -> Option<&'t Value<'i>> {
-        debug_assert!(
-            self.known.contains(&key),
-            "{key} is not a known key of {}",
-            self.what
-        );
-        self.table
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == key)
-            .map(|(_, v)| v)
+        debug_assert!(self.known.contains(&key), "{key} is not a known key of {}", self.what);
+        self.table.iter().find(|(k, _)| k.get_ref().as_ref() == key).map(|(_, v)| v)
     }
 
     /// Span of a key's value, when present.
@@ -95,10 +78,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
             Diagnostic::at(
                 self.file,
                 value.span(),
-                format!(
-                    "`{key}` must be {expected}, found {}",
-                    value.get_ref().type_str()
-                ),
+                format!("`{key}` must be {expected}, found {}", value.get_ref().type_str()),
             )
             .with_label(format!("expected {expected}")),
         );
@@ -110,10 +90,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
         match value.get_ref() {
             DeValue::String(s) => {
                 let trimmed = s.trim();
-                (!trimmed.is_empty()).then(|| Text {
-                    value: trimmed.to_owned(),
-                    span: value.span(),
-                })
+                (!trimmed.is_empty()).then(|| Text { value: trimmed.to_owned(), span: value.span() })
             }
             _ => {
                 self.type_error(key, value, "a string in quotes");
@@ -155,17 +132,13 @@ impl<'t, 'i> TableReader<'t, 'i> {
         let Some(span) = self.span_of(key) else {
             return false;
         };
-        self.diags
-            .iter()
-            .any(|d| d.span.as_ref() == Some(&span) && d.path == self.file.path)
+        self.diags.iter().any(|d| d.span.as_ref() == Some(&span) && d.path == self.file.path)
     }
 
     pub fn integer(&mut self, key: &str) -> Option<(i64, Range<usize>)> {
         let value = self.get(key)?;
         let parsed = match value.get_ref() {
-            DeValue::Integer(i) => {
-                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
-            }
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
             _ => None,
         };
         if parsed.is_none() {
@@ -213,13 +186,9 @@ impl<'t, 'i> TableReader<'t, 'i> {
             Some(date) => Some((date, value.span())),
             None => {
                 self.diags.push(
-                    Diagnostic::at(
-                        self.file,
-                        value.span(),
-                        format!("`{key}` is not a real date: `{text}`"),
-                    )
-                    .with_label("expected YYYY-MM-DD")
-                    .with_help("write the date as YYYY-MM-DD, e.g. 2022-02-07"),
+                    Diagnostic::at(self.file, value.span(), format!("`{key}` is not a real date: `{text}`"))
+                        .with_label("expected YYYY-MM-DD")
+                        .with_help("write the date as YYYY-MM-DD, e.g. 2022-02-07"),
                 );
                 None
             }
@@ -236,10 +205,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
         let mut out = Vec::new();
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::String(s) => out.push(Text {
-                    value: s.trim().to_owned(),
-                    span: item.span(),
-                }),
+                DeValue::String(s) => out.push(Text { value: s.trim().to_owned(), span: item.span() }),
                 _ => self.type_error(key, item, "a string"),
             }
         }
@@ -284,11 +250,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
             if self.known.contains(&name) {
                 continue;
             }
-            let mut d = Diagnostic::at(
-                self.file,
-                key.span(),
-                format!("unknown field `{name}` in {}", self.what),
-            );
+            let mut d = Diagnostic::at(self.file, key.span(), format!("unknown field `{name}` in {}", self.what));
             d = match did_you_mean(name, self.known) {
                 Some(hint) => d.with_label(format!("did you mean `{hint}`?")),
                 None => d.with_label("unknown field"),
@@ -305,9 +267,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
         return None;
     }
@@ -337,28 +297,14 @@ mod tests {
 
     #[test]
     fn reads_fields_and_reports_all_mistakes_at_once() {
-        let (diags, name, order) =
-            read("name = \"x\"\norder = \"1\"\nwhen = \"2022-02-30\"\nnmae = 1\n");
+        let (diags, name, order) = read("name = \"x\"\norder = \"1\"\nwhen = \"2022-02-30\"\nnmae = 1\n");
         assert_eq!(name.unwrap().value, "x");
         assert_eq!(order, None);
-        let msgs: Vec<_> = diags
-            .iter()
-            .map(|d| (d.line_col().unwrap().0, d.message.clone()))
-            .collect();
+        let msgs: Vec<_> = diags.iter().map(|d| (d.line_col().unwrap().0, d.message.clone())).collect();
         assert_eq!(msgs.len(), 3, "{msgs:?}");
-        assert!(
-            msgs.iter()
-                .any(|(l, m)| *l == 2 && m.contains("whole number"))
-        );
-        assert!(
-            msgs.iter()
-                .any(|(l, m)| *l == 3 && m.contains("not a real date")),
-            "{msgs:?}"
-        );
-        assert!(
-            msgs.iter()
-                .any(|(l, m)| *l == 4 && m.contains("unknown field `nmae`"))
-        );
+        assert!(msgs.iter().any(|(l, m)| *l == 2 && m.contains("whole number")));
+        assert!(msgs.iter().any(|(l, m)| *l == 3 && m.contains("not a real date")), "{msgs:?}");
+        assert!(msgs.iter().any(|(l, m)| *l == 4 && m.contains("unknown field `nmae`")));
         let unknown = diags.iter().find(|d| d.message.contains("nmae")).unwrap();
         assert_eq!(unknown.label.as_deref(), Some("did you mean `name`?"));
     }

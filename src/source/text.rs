@@ -11,22 +11,15 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Reads `path` (shown as `rel`) as UTF-8 text.
 pub fn read(path: &Path, rel: &str) -> Result<FileRef, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             rel,
-            format!(
-                "file is {} bytes, larger than the limit of {MAX_FILE_BYTES} bytes",
-                meta.len()
-            ),
+            format!("file is {} bytes, larger than the limit of {MAX_FILE_BYTES} bytes", meta.len()),
         )
-        .with_help(
-            "a roster file is a few kilobytes; split the data or check that this is the right file",
-        ));
+        .with_help("a roster file is a few kilobytes; split the data or check that this is the right file"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(rel, format!("cannot read file: {e}")))?;
     decode(bytes, rel)
 }
 

@@ -40,20 +40,16 @@ pub struct DistrictFiles {
 /// Relative, `/`-separated form of `path` below `root`.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
 }
 
 pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
     let content = root.join(CONTENT_DIR);
     let mut tree = Tree::default();
     if !content.is_dir() {
-        diags.push(
-            Diagnostic::error(format!("{CONTENT_DIR}/"), "no content/ folder")
-                .with_help("create content/<district>/district.toml and an edition file YYYY-MM-DD.toml, or run `roster init`"),
-        );
+        diags.push(Diagnostic::error(format!("{CONTENT_DIR}/"), "no content/ folder").with_help(
+            "create content/<district>/district.toml and an edition file YYYY-MM-DD.toml, or run `roster init`",
+        ));
         return tree;
     }
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -89,10 +85,7 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
         let is_dir = entry.file_type().is_dir();
         if parent.is_empty() && name == PAGES_DIR {
             if !is_dir {
-                diags.push(Diagnostic::warning(
-                    rel,
-                    "`content/pages` should be a folder of .md pages; ignored",
-                ));
+                diags.push(Diagnostic::warning(rel, "`content/pages` should be a folder of .md pages; ignored"));
             }
             continue;
         }
@@ -101,12 +94,7 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
             continue;
         }
         if is_dir {
-            districts
-                .entry(below.clone())
-                .or_insert_with(|| DistrictFiles {
-                    path: below,
-                    ..Default::default()
-                });
+            districts.entry(below.clone()).or_insert_with(|| DistrictFiles { path: below, ..Default::default() });
             continue;
         }
         if parent.is_empty() {
@@ -120,12 +108,8 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
             }
             continue;
         }
-        let district = districts
-            .entry(parent.clone())
-            .or_insert_with(|| DistrictFiles {
-                path: parent,
-                ..Default::default()
-            });
+        let district =
+            districts.entry(parent.clone()).or_insert_with(|| DistrictFiles { path: parent, ..Default::default() });
         collect_district_file(district, rel, &name, diags);
     }
     for d in districts.values_mut() {
@@ -141,39 +125,25 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
     tree
 }
 
-fn collect_page(
-    tree: &mut Tree,
-    rel: String,
-    parent: &str,
-    name: &str,
-    is_dir: bool,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn collect_page(tree: &mut Tree, rel: String, parent: &str, name: &str, is_dir: bool, diags: &mut Vec<Diagnostic>) {
     if parent != PAGES_DIR || is_dir {
         if !is_dir {
-            diags.push(Diagnostic::warning(
-                rel,
-                "file ignored: pages are content/pages/*.md, not in sub-folders",
-            ));
+            diags.push(Diagnostic::warning(rel, "file ignored: pages are content/pages/*.md, not in sub-folders"));
         }
         return;
     }
     match name.strip_suffix(".md") {
         Some(slug) if crate::config::is_slug(slug) => tree.pages.push((rel, slug.to_owned())),
-        Some(slug) => diags.push(
-            Diagnostic::error(rel, format!("page file name `{slug}` is not a slug"))
-                .with_help("name pages with lowercase letters, digits and `-`, e.g. about.md; the name is the page's URL"),
-        ),
+        Some(slug) => {
+            diags.push(Diagnostic::error(rel, format!("page file name `{slug}` is not a slug")).with_help(
+                "name pages with lowercase letters, digits and `-`, e.g. about.md; the name is the page's URL",
+            ))
+        }
         None => diags.push(Diagnostic::warning(rel, "file ignored: pages are Markdown files ending in .md")),
     }
 }
 
-fn collect_district_file(
-    district: &mut DistrictFiles,
-    rel: String,
-    name: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn collect_district_file(district: &mut DistrictFiles, rel: String, name: &str, diags: &mut Vec<Diagnostic>) {
     if name == DISTRICT_FILE {
         district.meta = Some(rel);
         return;
@@ -202,27 +172,16 @@ fn collect_district_file(
 }
 
 fn inside(real_root: &Path, path: &Path) -> bool {
-    path.canonicalize()
-        .map(|p| p.starts_with(real_root))
-        .unwrap_or(false)
+    path.canonicalize().map(|p| p.starts_with(real_root)).unwrap_or(false)
 }
 
 fn walk_error(root: &Path, err: &walkdir::Error) -> Diagnostic {
-    let path: PathBuf = err
-        .path()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| root.join(CONTENT_DIR));
+    let path: PathBuf = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.join(CONTENT_DIR));
     let rel = relative(root, &path);
     if let Some(ancestor) = err.loop_ancestor() {
-        return Diagnostic::error(
-            rel,
-            format!("symlink loop back to {}", relative(root, ancestor)),
-        )
-        .with_help("remove the symlink; a district folder cannot contain itself");
+        return Diagnostic::error(rel, format!("symlink loop back to {}", relative(root, ancestor)))
+            .with_help("remove the symlink; a district folder cannot contain itself");
     }
-    let reason = err
-        .io_error()
-        .map(|e| e.to_string())
-        .unwrap_or_else(|| err.to_string());
+    let reason = err.io_error().map(|e| e.to_string()).unwrap_or_else(|| err.to_string());
     Diagnostic::error(rel, format!("cannot read: {reason}"))
 }

@@ -36,10 +36,7 @@ fn golden_pages() {
         ("pages/about/index.html", "page"),
         ("404.html", "404"),
     ] {
-        assert_expected(
-            main_of(&read(&out, page)),
-            &format!("expected/golden/{expected}.html"),
-        );
+        assert_expected(main_of(&read(&out, page)), &format!("expected/golden/{expected}.html"));
     }
 }
 
@@ -55,24 +52,12 @@ fn page_shell_is_accessible_and_relative() {
         assert!(html.contains(landmark), "{landmark}");
     }
     let not_found = read(&out, "404.html");
-    assert!(
-        not_found.contains("href=\"/sub/assets/style.css\""),
-        "404 links must work at any depth"
-    );
+    assert!(not_found.contains("href=\"/sub/assets/style.css\""), "404 links must work at any depth");
     for (path, bytes) in read_tree(&out) {
         if path.ends_with(".html") {
             let text = String::from_utf8(bytes).unwrap();
-            for bad in [
-                "src=\"http",
-                "href=\"http://",
-                "src=\"//",
-                "href=\"//",
-                "@import",
-            ] {
-                assert!(
-                    !text.contains(bad) || bad == "href=\"http://",
-                    "{path} loads from another host: {bad}"
-                );
+            for bad in ["src=\"http", "href=\"http://", "src=\"//", "href=\"//", "@import"] {
+                assert!(!text.contains(bad) || bad == "href=\"http://", "{path} loads from another host: {bad}");
             }
             assert!(!text.contains("<script src=\"http"), "{path}");
         }
@@ -85,12 +70,7 @@ fn policy_and_private_fields_are_not_published() {
     let everything: Vec<u8> = read_tree(&out).into_iter().flat_map(|(_, b)| b).collect();
     let text = String::from_utf8_lossy(&everything);
     // 王五's mobile is private.
-    for form in [
-        "139 0000 0003",
-        "+8613900000003",
-        "13900000003",
-        "8613900000003",
-    ] {
+    for form in ["139 0000 0003", "+8613900000003", "13900000003", "8613900000003"] {
         assert!(!text.contains(form), "private mobile leaked as {form}");
     }
     // `office` is not in the web policy (it is in the data policy).
@@ -98,24 +78,14 @@ fn policy_and_private_fields_are_not_published() {
         let text = String::from_utf8_lossy(&bytes);
         let web = !path.starts_with("data/") && !path.starts_with("print/");
         if web {
-            assert!(
-                !text.contains("市委大楼"),
-                "office is not published on the web: {path}"
-            );
+            assert!(!text.contains("市委大楼"), "office is not published on the web: {path}");
         }
         // `mobile` is not in the data policy.
         if path.starts_with("data/") {
-            assert!(
-                !text.contains("139 0000 0001") && !text.contains("+8613900000001"),
-                "mobile in open data: {path}"
-            );
+            assert!(!text.contains("139 0000 0001") && !text.contains("+8613900000001"), "mobile in open data: {path}");
         }
     }
-    assert!(
-        std::fs::read_to_string(out.join("data/roster.csv"))
-            .unwrap()
-            .contains("市委大楼")
-    );
+    assert!(std::fs::read_to_string(out.join("data/roster.csv")).unwrap().contains("市委大楼"));
     // Published numbers are there, as tel: links.
     assert!(text.contains("<a class=\"tel\" href=\"tel:+8613900000001\">139 0000 0001</a>"));
 }
@@ -131,10 +101,7 @@ fn english_interface() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = std::fs::read_to_string(dir.join("public/city/index.html")).unwrap();
     assert!(html.contains("<html lang=\"en\">"));
-    assert!(
-        html.contains("Responsibilities") && html.contains("Current roster"),
-        "{html}"
-    );
+    assert!(html.contains("Responsibilities") && html.contains("Current roster"), "{html}");
 }
 
 const XSS: &str = "<script>alert(1)</script>";
@@ -153,24 +120,9 @@ fn text_from_the_data_is_escaped_everywhere() {
                 esc(&all)
             ),
         ),
-        (
-            "content/_index.md",
-            &format!(
-                "+++\ntitle = \"{}\"\n+++\n{all}\n\n<img src=x onerror=alert(1)>\n",
-                esc(&all)
-            ),
-        ),
-        (
-            "content/pages/about.md",
-            &format!("+++\ntitle = \"{}\"\n+++\n{all}\n", esc(&all)),
-        ),
-        (
-            "content/x/district.toml",
-            &format!(
-                "name = \"{0}\"\nkind = \"{0}\"\nintro = \"{0}\"\n",
-                esc(&all)
-            ),
-        ),
+        ("content/_index.md", &format!("+++\ntitle = \"{}\"\n+++\n{all}\n\n<img src=x onerror=alert(1)>\n", esc(&all))),
+        ("content/pages/about.md", &format!("+++\ntitle = \"{}\"\n+++\n{all}\n", esc(&all))),
+        ("content/x/district.toml", &format!("name = \"{0}\"\nkind = \"{0}\"\nintro = \"{0}\"\n", esc(&all))),
         (
             "content/x/2022-01-01.toml",
             &format!(
@@ -185,20 +137,12 @@ fn text_from_the_data_is_escaped_everywhere() {
     assert!(files.len() > 5);
     for (path, bytes) in files {
         let text = String::from_utf8_lossy(&bytes);
-        if path.ends_with(".csv")
-            || path.ends_with(".json")
-            || path.ends_with(".vcf")
-            || path.ends_with(".pdf")
-        {
+        if path.ends_with(".csv") || path.ends_with(".json") || path.ends_with(".vcf") || path.ends_with(".pdf") {
             continue; // not markup: checked by the open-data tests
         }
         assert!(!text.contains("<script>alert"), "{path}: raw script tag");
         let lower = text.to_ascii_lowercase();
-        for attr in [
-            "href=\"javascript:",
-            "src=\"javascript:",
-            "href='javascript:",
-        ] {
+        for attr in ["href=\"javascript:", "src=\"javascript:", "href='javascript:"] {
             assert!(!lower.contains(attr), "{path}: javascript: URL");
         }
         for tag in tags(&text) {
@@ -250,16 +194,8 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     );
     let run = roster!(dir, "build");
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("content/city/2023-01-01.toml:6:10"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("the previous output is unchanged"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("content/city/2023-01-01.toml:6:10"), "{}", run.stderr);
+    assert!(run.stderr.contains("the previous output is unchanged"), "{}", run.stderr);
     assert_eq!(read_tree(&dir.join("public")), before);
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -283,16 +219,8 @@ fn a_template_error_also_leaves_the_output_untouched() {
     );
     let run = roster!(dir, "build");
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("template person.html"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("more pages"),
-        "one error per template, not per page: {}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("template person.html"), "{}", run.stderr);
+    assert!(run.stderr.contains("more pages"), "one error per template, not per page: {}", run.stderr);
     assert_eq!(read_tree(&dir.join("public")), before);
 }
 
@@ -310,11 +238,7 @@ fn new_build_removes_stale_pages() {
 fn refuses_dangerous_output_folders() {
     let dir = site_copy("golden");
     for bad in [".", "content", "..", "/"] {
-        let target = if bad == "/" {
-            "/".to_owned()
-        } else {
-            dir.join(bad).to_string_lossy().into_owned()
-        };
+        let target = if bad == "/" { "/".to_owned() } else { dir.join(bad).to_string_lossy().into_owned() };
         let run = roster!(dir, "build", "--output", target);
         assert_eq!(run.code, 1, "{bad}: {}", run.stderr);
         assert!(run.stderr.contains("refusing"), "{bad}: {}", run.stderr);
@@ -323,15 +247,8 @@ fn refuses_dangerous_output_folders() {
     write_files(&mine, &[("thesis.txt", "keep me")]);
     let run = roster!(dir, "build", "--output", mine.to_str().unwrap());
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("was not written by roster"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(
-        std::fs::read_to_string(mine.join("thesis.txt")).unwrap(),
-        "keep me"
-    );
+    assert!(run.stderr.contains("was not written by roster"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(mine.join("thesis.txt")).unwrap(), "keep me");
     assert!(dir.join("content/city/district.toml").exists());
 }
 
@@ -361,10 +278,7 @@ fn theme_templates_labels_and_static_files_override_the_built_in_ones() {
     assert!(person.contains(">主页</a>"), "labels override");
     assert!(dir.join("public/assets/extra.css").exists());
     assert!(dir.join("public/assets/style.css").exists());
-    assert_eq!(
-        std::fs::read_to_string(dir.join("public/robots-extra.txt")).unwrap(),
-        "hello"
-    );
+    assert_eq!(std::fs::read_to_string(dir.join("public/robots-extra.txt")).unwrap(), "hello");
     let missing = site_copy("golden");
     let config = std::fs::read_to_string(missing.join("roster.toml"))
         .unwrap()
@@ -372,11 +286,7 @@ fn theme_templates_labels_and_static_files_override_the_built_in_ones() {
     std::fs::write(missing.join("roster.toml"), config).unwrap();
     let run = roster!(missing, "build");
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("theme `nope` not found"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("theme `nope` not found"), "{}", run.stderr);
 }
 
 #[test]

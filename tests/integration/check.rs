@@ -66,21 +66,9 @@ fn invalid_utf8_names_the_byte() {
     .unwrap();
     let run = roster!(dir, "check");
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("content/dongpo/2022-02-08.toml:4:9"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("invalid UTF-8 (byte 0xC0)"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("save the file as UTF-8"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("content/dongpo/2022-02-08.toml:4:9"), "{}", run.stderr);
+    assert!(run.stderr.contains("invalid UTF-8 (byte 0xC0)"), "{}", run.stderr);
+    assert!(run.stderr.contains("save the file as UTF-8"), "{}", run.stderr);
 }
 
 #[cfg(unix)]
@@ -116,8 +104,7 @@ fn symlink_out_of_the_site_is_refused() {
     let run = roster!(dir, "check");
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("content/secret: error: symlink leads outside the site folder")
+        run.stderr.contains("content/secret: error: symlink leads outside the site folder")
             || run.stderr.contains("symlink leads outside the site folder"),
         "{}",
         run.stderr
@@ -154,13 +141,7 @@ fn all_errors_of_a_run_are_reported_together_and_sorted() {
     sorted.sort_by_key(|l| {
         let loc = l.split("┌─ ").nth(1).unwrap_or("");
         let mut parts = loc.split(':');
-        (
-            parts.next().unwrap_or("").to_owned(),
-            parts
-                .next()
-                .and_then(|n| n.parse::<u32>().ok())
-                .unwrap_or(0),
-        )
+        (parts.next().unwrap_or("").to_owned(), parts.next().and_then(|n| n.parse::<u32>().ok()).unwrap_or(0))
     });
     assert_eq!(places, sorted);
 }
@@ -171,10 +152,7 @@ fn github_annotations() {
     assert_eq!(run.code, 1);
     assert_expected(&run.stdout, "expected/check/bad-unknown-field.github.txt");
     for line in run.stdout.lines() {
-        assert!(
-            line.starts_with("::error file=content/dongpo/2022-02-08.toml,line="),
-            "{line}"
-        );
+        assert!(line.starts_with("::error file=content/dongpo/2022-02-08.toml,line="), "{line}");
     }
 }
 
@@ -182,11 +160,7 @@ fn github_annotations() {
 fn json_lines() {
     let run = roster!(fixture("bad-phone"), "check", "--format", "json");
     assert_eq!(run.code, 1);
-    let values: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let values: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(values.len(), 2, "{}", run.stdout);
     assert_eq!(values[0]["file"], "content/dongpo/2022-02-08.toml");
     assert_eq!(values[0]["line"], 7);

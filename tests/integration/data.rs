@@ -9,12 +9,7 @@ use crate::support::{fixture, read_tree, site, temp_dir};
 
 fn build_golden() -> PathBuf {
     let out = temp_dir("data-out").join("public");
-    let run = roster!(
-        fixture("golden"),
-        "build",
-        "--output",
-        out.to_str().unwrap()
-    );
+    let run = roster!(fixture("golden"), "build", "--output", out.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     out
 }
@@ -27,43 +22,22 @@ fn popolo_json() {
     let text = std::fs::read_to_string(out.join("data/roster.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let persons = v["persons"].as_array().unwrap();
-    let names: Vec<&str> = persons
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = persons.iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names.len(), 3, "{names:?}");
     assert!(names.contains(&"张三") && names.contains(&"李四") && names.contains(&"王五"));
     let orgs = v["organizations"].as_array().unwrap();
-    assert!(
-        orgs.iter()
-            .any(|o| o["id"] == "city" && o["classification"] == "市")
-    );
-    assert!(
-        orgs.iter()
-            .any(|o| o["id"] == "city/east" && o["parent_id"] == "city")
-    );
-    assert!(
-        orgs.iter()
-            .any(|o| o["id"] == "city:中共测试市委" && o["parent_id"] == "city")
-    );
+    assert!(orgs.iter().any(|o| o["id"] == "city" && o["classification"] == "市"));
+    assert!(orgs.iter().any(|o| o["id"] == "city/east" && o["parent_id"] == "city"));
+    assert!(orgs.iter().any(|o| o["id"] == "city:中共测试市委" && o["parent_id"] == "city"));
     let memberships = v["memberships"].as_array().unwrap();
     // 李四: 市委副书记、市长 in city 2020-01-01 until 2022-01-01, then 区长 in east from 2022-01-01.
-    let li: Vec<&serde_json::Value> = memberships
-        .iter()
-        .filter(|m| m["person_id"] == "li-si")
-        .collect();
+    let li: Vec<&serde_json::Value> = memberships.iter().filter(|m| m["person_id"] == "li-si").collect();
     assert_eq!(li.len(), 2, "{li:?}");
-    let city = li
-        .iter()
-        .find(|m| m["organization_id"] == "city:中共测试市委")
-        .unwrap();
+    let city = li.iter().find(|m| m["organization_id"] == "city:中共测试市委").unwrap();
     assert_eq!(city["start_date"], "2020-01-01");
     assert_eq!(city["end_date"], "2022-01-01");
     assert_eq!(city["role"], "市委副书记、市长");
-    let east = li
-        .iter()
-        .find(|m| m["organization_id"] == "city/east:中共东区区委")
-        .unwrap();
+    let east = li.iter().find(|m| m["organization_id"] == "city/east:中共东区区委").unwrap();
     assert_eq!(east["end_date"], serde_json::Value::Null);
     let zhang = memberships
         .iter()
@@ -71,21 +45,10 @@ fn popolo_json() {
         .unwrap();
     assert_eq!(zhang["responsibilities"], "主持市委全面工作，分管财政。");
     let details = zhang["contact_details"].as_array().unwrap();
-    assert!(
-        details
-            .iter()
-            .any(|d| d["type"] == "voice" && d["value"] == "+862838120001")
-    );
-    assert!(
-        details
-            .iter()
-            .any(|d| d["type"] == "address" && d["value"] == "市委大楼 101 室")
-    );
+    assert!(details.iter().any(|d| d["type"] == "voice" && d["value"] == "+862838120001"));
+    assert!(details.iter().any(|d| d["type"] == "address" && d["value"] == "市委大楼 101 室"));
     // The data policy has no mobile: no cell numbers at all.
-    assert!(
-        !text.contains("\"cell\"") && !text.contains("+8613900000001"),
-        "mobile in open data"
-    );
+    assert!(!text.contains("\"cell\"") && !text.contains("+8613900000001"), "mobile in open data");
     for p in PRIVATE {
         assert!(!text.contains(p));
     }
@@ -97,37 +60,15 @@ fn roster_csv_for_excel() {
     let bytes = std::fs::read(out.join("data/roster.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         header,
-        [
-            "district",
-            "district_name",
-            "body",
-            "name",
-            "post",
-            "duties",
-            "office_phone",
-            "office",
-            "hours",
-            "verified"
-        ]
+        ["district", "district_name", "body", "name", "post", "duties", "office_phone", "office", "hours", "verified"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 4, "current members of city (2) and east (2)");
-    let zhang = rows
-        .iter()
-        .find(|r| &r[3] == "张三" && &r[0] == "city")
-        .unwrap();
-    assert_eq!(
-        &zhang[5], "主持市委全面工作，分管财政。",
-        "duties as plain text"
-    );
+    let zhang = rows.iter().find(|r| &r[3] == "张三" && &r[0] == "city").unwrap();
+    assert_eq!(&zhang[5], "主持市委全面工作，分管财政。", "duties as plain text");
     assert_eq!(&zhang[6], "028 3812 0001");
     assert_eq!(&zhang[9], "2021-12-28");
     let text = String::from_utf8_lossy(&bytes);
@@ -175,11 +116,8 @@ fn parse_vcards(text: &str) -> Vec<Vec<(String, String, String)>> {
                 .map(|p| {
                     let params = p.params.map(|ps| format!("{ps:?}")).unwrap_or_default();
                     let value = p.value.unwrap_or_default();
-                    let unescaped = value
-                        .replace("\\n", "\n")
-                        .replace("\\,", ",")
-                        .replace("\\;", ";")
-                        .replace("\\\\", "\\");
+                    let unescaped =
+                        value.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\");
                     (p.name, params, unescaped)
                 })
                 .collect()
@@ -197,17 +135,8 @@ fn vcards_round_trip() {
     }
     let cards = parse_vcards(&text);
     assert_eq!(cards.len(), 2);
-    let zhang = cards
-        .iter()
-        .find(|c| c.iter().any(|(n, _, v)| n == "FN" && v == "张三"))
-        .unwrap();
-    let get = |name: &str| {
-        zhang
-            .iter()
-            .filter(|(n, _, _)| n == name)
-            .map(|(_, _, v)| v.as_str())
-            .collect::<Vec<_>>()
-    };
+    let zhang = cards.iter().find(|c| c.iter().any(|(n, _, v)| n == "FN" && v == "张三")).unwrap();
+    let get = |name: &str| zhang.iter().filter(|(n, _, _)| n == name).map(|(_, _, v)| v.as_str()).collect::<Vec<_>>();
     assert_eq!(get("VERSION"), ["4.0"]);
     assert_eq!(get("TITLE"), ["市委书记"]);
     assert_eq!(get("ORG"), ["测试市;中共测试市委"]);
@@ -216,10 +145,7 @@ fn vcards_round_trip() {
         "{:?}",
         get("TEL")
     );
-    assert!(
-        get("NOTE")[0].contains("主持市委全面工作，分管财政。")
-            && get("NOTE")[0].contains("24 小时")
-    );
+    assert!(get("NOTE")[0].contains("主持市委全面工作，分管财政。") && get("NOTE")[0].contains("24 小时"));
     assert!(get("ADR").is_empty(), "office is not in the web policy");
     assert_eq!(get("URL"), ["https://example.org/sub/people/zhang-san/"]);
     // 王五's private mobile is not on his card; his office phone is.
@@ -229,8 +155,7 @@ fn vcards_round_trip() {
         assert!(!wang.contains(p) && !text.contains(p));
     }
     // A person with two current posts: one card, both titles.
-    let both =
-        parse_vcards(&std::fs::read_to_string(out.join("people/zhang-san/contact.vcf")).unwrap());
+    let both = parse_vcards(&std::fs::read_to_string(out.join("people/zhang-san/contact.vcf")).unwrap());
     assert_eq!(both.len(), 1);
     assert_eq!(both[0].iter().filter(|(n, _, _)| n == "TITLE").count(), 2);
 }
@@ -250,11 +175,7 @@ fn vcard_escaping_of_special_characters() {
     assert!(text.contains("TITLE:Head\\; Chief\r\n"));
     assert!(text.contains("ORG:X\\; Y;A\\,B\r\n"));
     let cards = parse_vcards(&text);
-    assert!(
-        cards[0]
-            .iter()
-            .any(|(n, _, v)| n == "FN" && v == "Li, Ming")
-    );
+    assert!(cards[0].iter().any(|(n, _, v)| n == "FN" && v == "Li, Ming"));
 }
 
 #[test]
@@ -268,35 +189,20 @@ fn sitemap_robots_and_jsonld() {
         .filter(|n| n.tag_name().name() == "url")
         .map(|u| {
             let get = |name: &str| {
-                u.children()
-                    .find(|c| c.tag_name().name() == name)
-                    .and_then(|c| c.text())
-                    .map(str::to_owned)
+                u.children().find(|c| c.tag_name().name() == name).and_then(|c| c.text()).map(str::to_owned)
             };
             (get("loc").unwrap(), get("lastmod"))
         })
         .collect();
-    assert!(
-        urls.iter()
-            .all(|(loc, _)| loc.starts_with("https://example.org/sub/"))
-    );
-    assert!(urls.contains(&(
-        "https://example.org/sub/city/".into(),
-        Some("2022-01-01".into())
-    )));
-    assert!(urls.contains(&(
-        "https://example.org/sub/city/2020-01-01/".into(),
-        Some("2020-01-01".into())
-    )));
-    assert!(
-        urls.iter()
-            .any(|(loc, _)| loc == "https://example.org/sub/people/li-si/")
-    );
+    assert!(urls.iter().all(|(loc, _)| loc.starts_with("https://example.org/sub/")));
+    assert!(urls.contains(&("https://example.org/sub/city/".into(), Some("2022-01-01".into()))));
+    assert!(urls.contains(&("https://example.org/sub/city/2020-01-01/".into(), Some("2020-01-01".into()))));
+    assert!(urls.iter().any(|(loc, _)| loc == "https://example.org/sub/people/li-si/"));
     let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
     assert!(robots.contains("Sitemap: https://example.org/sub/sitemap.xml"));
     let page = std::fs::read_to_string(out.join("city/index.html")).unwrap();
-    let start = page.find("<script type=\"application/ld+json\">").unwrap()
-        + "<script type=\"application/ld+json\">".len();
+    let start =
+        page.find("<script type=\"application/ld+json\">").unwrap() + "<script type=\"application/ld+json\">".len();
     let end = start + page[start..].find("</script>").unwrap();
     let ld: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
     assert_eq!(ld["@type"], "GovernmentOrganization");
@@ -312,12 +218,7 @@ fn sitemap_robots_and_jsonld() {
 fn search_index_holds_pinyin_and_only_web_fields() {
     let out = build_golden();
     let js = std::fs::read_to_string(out.join("search/index.js")).unwrap();
-    let json = js
-        .trim()
-        .strip_prefix("window.ROSTER_SEARCH = ")
-        .unwrap()
-        .strip_suffix(';')
-        .unwrap();
+    let json = js.trim().strip_prefix("window.ROSTER_SEARCH = ").unwrap().strip_suffix(';').unwrap();
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     let items = v["items"].as_array().unwrap();
     let zhang = items.iter().find(|i| i[0] == "张三").unwrap();

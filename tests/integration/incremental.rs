@@ -22,13 +22,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 /// Rebuilds after `changed` and checks the result against a full build.
-fn check(
-    session: &mut Session,
-    root: &Path,
-    changed: &[PathBuf],
-    expect_partial: bool,
-    what: &str,
-) {
+fn check(session: &mut Session, root: &Path, changed: &[PathBuf], expect_partial: bool, what: &str) {
     let (result, diags) = session.rebuild(Some(changed));
     let rebuilt = result.unwrap_or_else(|()| panic!("{what}: {diags:?}"));
     assert_eq!(!rebuilt.full, expect_partial, "{what}: partial or full");
@@ -38,10 +32,7 @@ fn check(
     let b: Vec<&str> = expected.keys().map(|k| &**k).collect();
     assert_eq!(a, b, "{what}: the same files");
     for (path, bytes) in expected.iter() {
-        assert!(
-            incremental[path] == *bytes,
-            "{what}: {path} differs from a full build"
-        );
+        assert!(incremental[path] == *bytes, "{what}: {path} differs from a full build");
     }
 }
 
@@ -52,80 +43,32 @@ fn partial_rebuilds_equal_full_builds() {
     assert!(session.rebuild(None).0.is_ok());
     let dongpo = root.join("content/shili/dongpo/2024-06-30.toml");
     edit(&dongpo, "139 0000 0214", "139 0000 0299");
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&dongpo),
-        true,
-        "a number changed",
-    );
+    check(&mut session, &root, std::slice::from_ref(&dongpo), true, "a number changed");
 
     let xishan = root.join("content/shili/xishan/2024-06-30.toml");
     edit(&xishan, "id = \"wang-jianguo\"", "id = \"wang-jianguo-2\"");
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&xishan),
-        true,
-        "a transfer undone (dongpo's log changes too)",
-    );
+    check(&mut session, &root, std::slice::from_ref(&xishan), true, "a transfer undone (dongpo's log changes too)");
     edit(&xishan, "id = \"wang-jianguo-2\"", "id = \"wang-jianguo\"");
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&xishan),
-        true,
-        "the transfer restored",
-    );
+    check(&mut session, &root, std::slice::from_ref(&xishan), true, "the transfer restored");
 
     let new = root.join("content/shili/nanhu/2023-03-01.toml");
     std::fs::copy(root.join("content/shili/nanhu/2022-02-08.toml"), &new).unwrap();
     edit(&new, "县委书记", "县委书记（代）");
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&new),
-        true,
-        "a new edition",
-    );
+    check(&mut session, &root, std::slice::from_ref(&new), true, "a new edition");
     std::fs::remove_file(&new).unwrap();
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&new),
-        true,
-        "an edition removed",
-    );
+    check(&mut session, &root, std::slice::from_ref(&new), true, "an edition removed");
 
     let newest = root.join("content/shili/nanhu/2025-03-01.toml");
     std::fs::copy(root.join("content/shili/nanhu/2022-02-08.toml"), &newest).unwrap();
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&newest),
-        false,
-        "a newer edition changes every footer",
-    );
+    check(&mut session, &root, std::slice::from_ref(&newest), false, "a newer edition changes every footer");
 
     let district = root.join("content/shili/xishan/district.toml");
     edit(&district, "西山区", "西山新区");
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&district),
-        false,
-        "a district renamed",
-    );
+    check(&mut session, &root, std::slice::from_ref(&district), false, "a district renamed");
 
     let config = root.join("roster.toml");
     edit(&config, "示例市领导干部联系方式", "示例市领导干部名录");
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&config),
-        false,
-        "the configuration",
-    );
+    check(&mut session, &root, std::slice::from_ref(&config), false, "the configuration");
 }
 
 #[test]
@@ -138,19 +81,8 @@ fn a_failed_rebuild_keeps_the_last_good_files() {
     edit(&file, "[[body]]", "[[body]\n");
     let (result, diags) = session.rebuild(Some(std::slice::from_ref(&file)));
     assert!(result.is_err());
-    assert!(
-        diags
-            .iter()
-            .any(|d| d.path == "content/shili/nanhu/2022-02-08.toml"),
-        "{diags:?}"
-    );
+    assert!(diags.iter().any(|d| d.path == "content/shili/nanhu/2022-02-08.toml"), "{diags:?}");
     assert!(session.files().unwrap() == before);
     edit(&file, "[[body]\n", "[[body]]");
-    check(
-        &mut session,
-        &root,
-        std::slice::from_ref(&file),
-        true,
-        "fixed",
-    );
+    check(&mut session, &root, std::slice::from_ref(&file), true, "fixed");
 }

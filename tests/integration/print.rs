@@ -19,20 +19,10 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(pdf)
-        .args(if tool == "pdftotext" {
-            vec!["-"]
-        } else {
-            vec![]
-        })
+        .args(if tool == "pdftotext" { vec!["-"] } else { vec![] })
         .output()
-        .unwrap_or_else(|e| {
-            panic!("{tool} is needed for this test (apt-get install poppler-utils): {e}")
-        });
-    assert!(
-        out.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap_or_else(|e| panic!("{tool} is needed for this test (apt-get install poppler-utils): {e}"));
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -40,31 +30,19 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
 fn pdf_page_size_is_the_configured_paper() {
     let out = build("golden");
     let info = poppler("pdfinfo", &[], &out.join("print/roster.pdf"));
-    let size = info
-        .lines()
-        .find(|l| l.starts_with("Page size:"))
-        .expect("page size");
+    let size = info.lines().find(|l| l.starts_with("Page size:")).expect("page size");
     // broadsheet type area: 350 × 500 mm = 992.126 × 1417.32 pt
-    let nums: Vec<f64> = size
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    assert!(
-        (nums[0] - 992.126).abs() < 0.1 && (nums[1] - 1417.32).abs() < 0.1,
-        "{size}"
-    );
-    let tagged = info
-        .lines()
-        .find(|l| l.starts_with("Tagged:"))
-        .unwrap_or("");
+    let nums: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    assert!((nums[0] - 992.126).abs() < 0.1 && (nums[1] - 1417.32).abs() < 0.1, "{size}");
+    let tagged = info.lines().find(|l| l.starts_with("Tagged:")).unwrap_or("");
     assert!(tagged.ends_with(" no"), "untagged for press: {info}");
 }
 
 #[test]
 fn custom_paper_and_tabloid() {
     let dir = site_copy("golden");
-    let config = std::fs::read_to_string(dir.join("roster.toml")).unwrap()
-        + "\n[print]\npaper = \"300mm 420mm\"\ncolumns = 4\n";
+    let config =
+        std::fs::read_to_string(dir.join("roster.toml")).unwrap() + "\n[print]\npaper = \"300mm 420mm\"\ncolumns = 4\n";
     std::fs::write(dir.join("roster.toml"), config).unwrap();
     assert_eq!(roster!(dir, "build").code, 0);
     let info = poppler("pdfinfo", &[], &dir.join("public/print/roster.pdf"));
@@ -94,28 +72,13 @@ fn pdf_text_has_every_published_member_and_nothing_withheld() {
     let out = build("golden");
     let text = poppler("pdftotext", &["-layout"], &out.join("print/roster.pdf"));
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    for name in [
-        "张三",
-        "王五",
-        "李四",
-        "测试市",
-        "东区",
-        "中共测试市委",
-        "市委书记",
-        "13900000001",
-        "02838120001",
-    ] {
-        assert!(
-            compact.contains(name),
-            "{name} missing from the PDF:\n{text}"
-        );
+    for name in ["张三", "王五", "李四", "测试市", "东区", "中共测试市委", "市委书记", "13900000001", "02838120001"]
+    {
+        assert!(compact.contains(name), "{name} missing from the PDF:\n{text}");
     }
     // Private mobile of 王五; office is not in the print policy; hours neither.
     for withheld in ["13900000003", "市委大楼", "8:00—23:00"] {
-        assert!(
-            !compact.contains(withheld),
-            "{withheld} must not be printed"
-        );
+        assert!(!compact.contains(withheld), "{withheld} must not be printed");
     }
     assert!(compact.contains("第1版/共1版"), "footer: {text}");
 }
@@ -125,9 +88,7 @@ fn html_print_layout_has_the_same_rules() {
     let out = build("golden");
     let html = std::fs::read_to_string(out.join("print/index.html")).unwrap();
     assert!(html.contains("size: 350mm 500mm;"));
-    assert!(html.contains(
-        "@bottom-center { content: \"第 \" counter(page) \" 版 / 共 \" counter(pages) \" 版\";"
-    ));
+    assert!(html.contains("@bottom-center { content: \"第 \" counter(page) \" 版 / 共 \" counter(pages) \" 版\";"));
     assert!(html.contains("column-count: 6;"));
     assert!(html.contains("tr { break-inside: avoid; }"));
     assert!(html.contains("break-after: avoid"));
@@ -154,14 +115,11 @@ fn changes_box_lists_changes_since_the_previous_printing() {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(compact.contains("测试市新任：王五（市长）"), "{text}");
     let dir = site_copy("golden");
-    let config = std::fs::read_to_string(dir.join("roster.toml")).unwrap()
-        + "\n[print]\nchanges = false\npdf = false\n";
+    let config =
+        std::fs::read_to_string(dir.join("roster.toml")).unwrap() + "\n[print]\nchanges = false\npdf = false\n";
     std::fs::write(dir.join("roster.toml"), config).unwrap();
     assert_eq!(roster!(dir, "build").code, 0);
-    assert!(
-        !dir.join("public/print/roster.pdf").exists(),
-        "pdf = false writes no PDF"
-    );
+    assert!(!dir.join("public/print/roster.pdf").exists(), "pdf = false writes no PDF");
     let html = std::fs::read_to_string(dir.join("public/print/index.html")).unwrap();
     assert!(!html.contains("changes-box\">"));
 }
@@ -169,13 +127,7 @@ fn changes_box_lists_changes_since_the_previous_printing() {
 #[test]
 fn print_only_writes_just_the_print_files() {
     let out = temp_dir("print-only").join("public");
-    let run = roster!(
-        fixture("golden"),
-        "build",
-        "--print-only",
-        "--output",
-        out.to_str().unwrap()
-    );
+    let run = roster!(fixture("golden"), "build", "--print-only", "--output", out.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(out.join("print/index.html").exists() && out.join("print/roster.pdf").exists());
     assert!(!out.join("index.html").exists());
@@ -185,16 +137,11 @@ fn print_only_writes_just_the_print_files() {
 fn a_font_file_that_is_not_a_font_is_an_error() {
     let dir = site_copy("golden");
     std::fs::write(dir.join("notafont.otf"), "hello").unwrap();
-    let config = std::fs::read_to_string(dir.join("roster.toml")).unwrap()
-        + "\n[print]\nfonts = [\"notafont.otf\"]\n";
+    let config = std::fs::read_to_string(dir.join("roster.toml")).unwrap() + "\n[print]\nfonts = [\"notafont.otf\"]\n";
     std::fs::write(dir.join("roster.toml"), config).unwrap();
     let run = roster!(dir, "build");
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("`notafont.otf` is not a font file"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("`notafont.otf` is not a font file"), "{}", run.stderr);
 }
 
 /// The colour operators of the PDF's content streams (inflated).
@@ -208,10 +155,7 @@ fn colour_operators(pdf: &[u8]) -> std::collections::BTreeSet<String> {
             break;
         };
         let mut text = Vec::new();
-        if flate2::read::ZlibDecoder::new(&body[..end])
-            .read_to_end(&mut text)
-            .is_ok()
-        {
+        if flate2::read::ZlibDecoder::new(&body[..end]).read_to_end(&mut text).is_ok() {
             let text = String::from_utf8_lossy(&text);
             let words: Vec<&str> = text.split_whitespace().collect();
             for (i, w) in words.iter().enumerate() {
@@ -242,9 +186,6 @@ fn pdf_ink_is_cmyk_black_only() {
     let ops = colour_operators(&pdf);
     assert!(!ops.is_empty(), "no colour operators found");
     for op in &ops {
-        assert!(
-            op == "0 0 0 1 k" || op == "0 0 0 1 K",
-            "not 100 % CMYK black: {op} (all: {ops:?})"
-        );
+        assert!(op == "0 0 0 1 k" || op == "0 0 0 1 K", "not 100 % CMYK black: {op} (all: {ops:?})");
     }
 }

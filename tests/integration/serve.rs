@@ -47,29 +47,18 @@ impl Server {
                 }
             }
         });
-        let port = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve printed its address");
+        let port = rx.recv_timeout(Duration::from_secs(60)).expect("serve printed its address");
         Server { child, port }
     }
 
     /// Sends a raw request and returns (status, headers, body).
     pub fn request(&self, method: &str, path: &str) -> (u16, String, Vec<u8>) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(stream, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).unwrap();
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("header end");
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
         let head = String::from_utf8_lossy(&raw[..split]).into_owned();
         let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
         (status, head, raw[split + 4..].to_vec())
@@ -88,10 +77,7 @@ impl Server {
             if ok(&body) {
                 return body;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "timed out waiting for {what} at {path}:\n{body}"
-            );
+            assert!(start.elapsed() < Duration::from_secs(15), "timed out waiting for {what} at {path}:\n{body}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -103,11 +89,7 @@ fn serves_pages_with_types_and_live_reload_script() {
     let server = Server::start(&dir);
     let (status, head, body) = server.request("GET", "/");
     assert_eq!(status, 200);
-    assert!(
-        head.to_ascii_lowercase()
-            .contains("content-type: text/html; charset=utf-8"),
-        "{head}"
-    );
+    assert!(head.to_ascii_lowercase().contains("content-type: text/html; charset=utf-8"), "{head}");
     let body = String::from_utf8(body).unwrap();
     assert!(body.contains("<script src=\"/__roster/reload.js\" defer></script></body>"));
     assert_eq!(server.get("/city/").0, 200);
@@ -155,10 +137,7 @@ fn unknown_paths_methods_and_traversal() {
     ] {
         let (status, body) = server.get(evil);
         assert_eq!(status, 404, "{evil}");
-        assert!(
-            !body.contains("base_url") && !body.contains("root:"),
-            "{evil} leaked a file"
-        );
+        assert!(!body.contains("base_url") && !body.contains("root:"), "{evil} leaked a file");
     }
 }
 
@@ -173,21 +152,15 @@ fn edits_show_up_and_a_bad_edit_never_stops_the_server() {
     server.wait_for("/city/east/", "the edit", |b| b.contains("代区长"));
     // Break it: the last good site stays up and the error is reported.
     std::fs::write(&file, text.replace("post = \"区长\"", "post = 区长")).unwrap();
-    let status = server.wait_for("/__roster/status", "the error", |b| {
-        b.contains("content/city/east/2022-01-01.toml")
-    });
+    let status = server.wait_for("/__roster/status", "the error", |b| b.contains("content/city/east/2022-01-01.toml"));
     assert!(status.contains("invalid TOML"), "{status}");
     let (code, page) = server.get("/city/east/");
     assert_eq!(code, 200);
     assert!(page.contains("代区长"), "still serving the last good site");
     // Fix it: recovered.
     std::fs::write(&file, text).unwrap();
-    server.wait_for("/__roster/status", "recovery", |b| {
-        b.contains("\"errors\":null")
-    });
-    server.wait_for("/city/east/", "the fix", |b| {
-        b.contains("区长") && !b.contains("代区长")
-    });
+    server.wait_for("/__roster/status", "recovery", |b| b.contains("\"errors\":null"));
+    server.wait_for("/city/east/", "the fix", |b| b.contains("区长") && !b.contains("代区长"));
 }
 
 #[test]
@@ -233,8 +206,5 @@ fn init_writes_a_site_that_builds() {
     let full = temp_dir("init-full");
     write_files(&full, &[("notes.txt", "mine")]);
     assert_eq!(roster!(".", "init", full.to_str().unwrap()).code, 1);
-    assert_eq!(
-        std::fs::read_to_string(full.join("notes.txt")).unwrap(),
-        "mine"
-    );
+    assert_eq!(std::fs::read_to_string(full.join("notes.txt")).unwrap(), "mine");
 }

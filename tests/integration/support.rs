@@ -86,11 +86,7 @@ pub fn site(files: &[(&str, &str)]) -> PathBuf {
     let dir = temp_dir("site");
     write_files(&dir, files);
     if !files.iter().any(|(p, _)| *p == "roster.toml") {
-        std::fs::write(
-            dir.join("roster.toml"),
-            "title = \"测试市\"\nbase_url = \"https://example.org/\"\n",
-        )
-        .unwrap();
+        std::fs::write(dir.join("roster.toml"), "title = \"测试市\"\nbase_url = \"https://example.org/\"\n").unwrap();
     }
     dir
 }
@@ -112,12 +108,8 @@ pub fn assert_expected(actual: &str, expected: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "missing {}; run with ROSTER_BLESS=1 to create it",
-            path.display()
-        )
-    });
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}; run with ROSTER_BLESS=1 to create it", path.display()));
     if want != actual {
         panic!(
             "output differs from {}\n--- expected\n{want}\n--- actual\n{actual}\n(run with ROSTER_BLESS=1 to accept)",
@@ -130,21 +122,14 @@ pub fn assert_expected(actual: &str, expected: &str) {
 pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let p = e.path();
             if e.file_type().unwrap().is_dir() {
                 walk(base, &p, out);
             } else {
-                let rel = p
-                    .strip_prefix(base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
                 out.push((rel, std::fs::read(&p).unwrap()));
             }
         }

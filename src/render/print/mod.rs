@@ -128,12 +128,7 @@ const LABEL_KEYS: [(&str, &str); 13] = [
 ];
 
 /// Builds the print data from the print-redacted roster and its redacted history.
-pub fn data(
-    r: &Roster,
-    history: &History,
-    labels: &BTreeMap<String, String>,
-    fonts: Vec<String>,
-) -> PrintData {
+pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>, fonts: Vec<String>) -> PrintData {
     let c = &r.config;
     let label = |k: &str| labels.get(k).cloned().unwrap_or_default();
     let date = c
@@ -144,10 +139,7 @@ pub fn data(
     let allowed = c.publish.print;
     let has = |f: Field| {
         allowed.contains(f)
-            && r.districts
-                .iter()
-                .filter_map(|d| d.current())
-                .any(|e| e.members().any(|(_, m)| m.get(f).is_some()))
+            && r.districts.iter().filter_map(|d| d.current()).any(|e| e.members().any(|(_, m)| m.get(f).is_some()))
     };
     let cols = PrintColumns {
         duties: has(Field::Duties),
@@ -163,34 +155,22 @@ pub fn data(
         .map(|d| PrintDistrict {
             title: d.name.clone(),
             depth: d.depth,
-            date: d
-                .current()
-                .map(|e| label("print_in_force").replace("{date}", &e.date.to_string())),
+            date: d.current().map(|e| label("print_in_force").replace("{date}", &e.date.to_string())),
             bodies: d
                 .current()
                 .map(|e| {
                     e.bodies
                         .iter()
                         .filter(|b| !b.members.is_empty())
-                        .map(|b| PrintBody {
-                            name: b.name.clone(),
-                            members: b.members.iter().map(member).collect(),
-                        })
+                        .map(|b| PrintBody { name: b.name.clone(), members: b.members.iter().map(member).collect() })
                         .collect()
                 })
                 .unwrap_or_default(),
         })
         .collect();
-    let count: usize = districts
-        .iter()
-        .flat_map(|d| &d.bodies)
-        .map(|b| b.members.len())
-        .sum();
-    let (changes, since) = if c.print.changes {
-        changes(r, history, labels, c.print.since)
-    } else {
-        (Vec::new(), String::new())
-    };
+    let count: usize = districts.iter().flat_map(|d| &d.bodies).map(|b| b.members.len()).sum();
+    let (changes, since) =
+        if c.print.changes { changes(r, history, labels, c.print.since) } else { (Vec::new(), String::new()) };
     let (lang, region) = match c.language.split_once('-') {
         Some((l, reg)) => (l.to_owned(), Some(reg.to_ascii_lowercase())),
         None => (c.language.clone(), None),
@@ -198,17 +178,10 @@ pub fn data(
     PrintData {
         masthead: c.print.title.clone().unwrap_or_else(|| c.title.clone()),
         publisher: c.title.clone(),
-        subtitle: label("print_subtitle")
-            .replace("{date}", &date.to_string())
-            .replace("{count}", &count.to_string()),
+        subtitle: label("print_subtitle").replace("{date}", &date.to_string()).replace("{count}", &count.to_string()),
         lang,
         region,
-        date: DateParts {
-            year: date.year(),
-            month: date.month(),
-            day: date.day(),
-            text: date.to_string(),
-        },
+        date: DateParts { year: date.year(), month: date.month(), day: date.day(), text: date.to_string() },
         paper: PaperView {
             name: c.print.paper.name.clone(),
             width: c.print.paper.width_mm,
@@ -272,11 +245,7 @@ fn changes(
     }
     let from = since.unwrap_or(latest).to_string();
     let text = match since {
-        Some(_) => labels
-            .get("print_changes_since")
-            .cloned()
-            .unwrap_or_default()
-            .replace("{from}", &from),
+        Some(_) => labels.get("print_changes_since").cloned().unwrap_or_default().replace("{from}", &from),
         None => from,
     };
     (out, text)
@@ -289,32 +258,22 @@ fn compact(r: &Roster, changes: &[Change], labels: &BTreeMap<String, String>) ->
     let l = |k: &str| labels.get(k).map_or("", String::as_str);
     let paren = |s: &str| format!("{}{s}{}", l("paren_open"), l("paren_close"));
     let district = |d: usize| r.districts.get(d).map_or("", |d| d.name.as_str());
-    let mut groups: Vec<(&str, Vec<String>)> = [
-        "kind_transferred",
-        "kind_joined",
-        "kind_left",
-        "kind_post",
-        "kind_duties",
-        "kind_contact",
-    ]
-    .into_iter()
-    .map(|k| (k, Vec::new()))
-    .collect();
+    let mut groups: Vec<(&str, Vec<String>)> =
+        ["kind_transferred", "kind_joined", "kind_left", "kind_post", "kind_duties", "kind_contact"]
+            .into_iter()
+            .map(|k| (k, Vec::new()))
+            .collect();
     for c in changes {
         let (key, item) = match &c.kind {
-            Kind::Joined { from: Some(p), .. } => (
-                "kind_transferred",
-                paren(&l("transferred_from").replace("{district}", district(p.district))),
-            ),
-            Kind::Left { to: Some(p), .. } => (
-                "kind_transferred",
-                paren(&l("transferred_to").replace("{district}", district(p.district))),
-            ),
+            Kind::Joined { from: Some(p), .. } => {
+                ("kind_transferred", paren(&l("transferred_from").replace("{district}", district(p.district))))
+            }
+            Kind::Left { to: Some(p), .. } => {
+                ("kind_transferred", paren(&l("transferred_to").replace("{district}", district(p.district))))
+            }
             Kind::Joined { post, .. } => ("kind_joined", paren(post)),
             Kind::Left { post, .. } => ("kind_left", paren(post)),
-            Kind::Post {
-                from_post, to_post, ..
-            } => ("kind_post", paren(&format!("{from_post} → {to_post}"))),
+            Kind::Post { from_post, to_post, .. } => ("kind_post", paren(&format!("{from_post} → {to_post}"))),
             Kind::Duties(_) => ("kind_duties", String::new()),
             Kind::Contact { fields } => {
                 let names: Vec<&str> = fields.iter().map(|f| l(f.field.as_str())).collect();
@@ -328,10 +287,7 @@ fn compact(r: &Roster, changes: &[Change], labels: &BTreeMap<String, String>) ->
     groups
         .into_iter()
         .filter(|(_, items)| !items.is_empty())
-        .map(|(k, items)| ChangePart {
-            kind: l(k).to_owned(),
-            items: items.join(l("punct_list")),
-        })
+        .map(|(k, items)| ChangePart { kind: l(k).to_owned(), items: items.join(l("punct_list")) })
         .collect()
 }
 
@@ -393,10 +349,7 @@ pub fn render(
         None
     };
     #[cfg(feature = "pdf")]
-    let families = fonts
-        .as_ref()
-        .map(|f| f.families.clone())
-        .unwrap_or_default();
+    let families = fonts.as_ref().map(|f| f.families.clone()).unwrap_or_default();
     #[cfg(not(feature = "pdf"))]
     let families = Vec::new();
     let data = data(&roster, &history, labels, families);
@@ -405,14 +358,9 @@ pub fn render(
         p: &'a PrintData,
         footer_css: String,
     }
-    let page = Page {
-        p: &data,
-        footer_css: css_counter_content(labels.get("print_footer").map_or("", String::as_str)),
-    };
-    errors.extend(
-        ctx.page("print.html", "print/index.html", &page, sink)
-            .err(),
-    );
+    let page =
+        Page { p: &data, footer_css: css_counter_content(labels.get("print_footer").map_or("", String::as_str)) };
+    errors.extend(ctx.page("print.html", "print/index.html", &page, sink).err());
     #[cfg(feature = "pdf")]
     if let Some(fonts) = fonts {
         let _t = crate::timing::stage("print: typeset PDF");
@@ -444,10 +392,7 @@ mod tests {
             css_counter_content("第 {page} 版 / 共 {pages} 版"),
             "\"第 \" counter(page) \" 版 / 共 \" counter(pages) \" 版\""
         );
-        assert_eq!(
-            css_counter_content("Page {page} of {pages}"),
-            "\"Page \" counter(page) \" of \" counter(pages)"
-        );
+        assert_eq!(css_counter_content("Page {page} of {pages}"), "\"Page \" counter(page) \" of \" counter(pages)");
         assert_eq!(css_counter_content("a\"</style>"), "\"a\\\"\\3c /style>\"");
     }
 }

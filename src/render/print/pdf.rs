@@ -65,9 +65,7 @@ impl Fonts {
                         "roster.toml",
                         format!("[print] fonts: `{entry}` is not a font file Typst can read"),
                     )
-                    .with_help(
-                        "use an OpenType or TrueType file (.otf, .ttf, .ttc), or a family name",
-                    ));
+                    .with_help("use an OpenType or TrueType file (.otf, .ttf, .ttc), or a family name"));
                 }
                 for (source, info) in found {
                     push_family(&mut families, info.family.as_str());
@@ -79,13 +77,7 @@ impl Fonts {
         }
         let system = system_fonts();
         for (source, info) in system {
-            store.push((
-                FontPath {
-                    path: source.path.clone(),
-                    index: source.index,
-                },
-                info.clone(),
-            ));
+            store.push((FontPath { path: source.path.clone(), index: source.index }, info.clone()));
         }
         let book = store.book();
         let cjk = |index: usize| book.info(index).is_some_and(|i| i.coverage.contains(PROBE));
@@ -176,8 +168,8 @@ impl World for PrintWorld<'_> {
 
 /// Typesets the print data with `template` into PDF bytes.
 pub fn typeset(data: &PrintData, template: &str, fonts: &Fonts) -> Result<Vec<u8>, Diagnostic> {
-    let json = serde_json::to_vec(data)
-        .map_err(|e| Diagnostic::error("print/roster.pdf", format!("internal error: {e}")))?;
+    let json =
+        serde_json::to_vec(data).map_err(|e| Diagnostic::error("print/roster.pdf", format!("internal error: {e}")))?;
     let world = PrintWorld {
         library: LazyHash::new(Library::default()),
         fonts,
@@ -185,14 +177,9 @@ pub fn typeset(data: &PrintData, template: &str, fonts: &Fonts) -> Result<Vec<u8
         data: Bytes::new(json),
         data_id: file_id("roster.json"),
     };
-    let document: PagedDocument = typst::compile(&world)
-        .output
-        .map_err(|errors| typst_error(&world, &errors))?;
+    let document: PagedDocument = typst::compile(&world).output.map_err(|errors| typst_error(&world, &errors))?;
     let options = typst_pdf::PdfOptions {
-        ident: typst::foundations::Smart::Custom(format!(
-            "roster-print-{}-{}",
-            data.publisher, data.date.text
-        )),
+        ident: typst::foundations::Smart::Custom(format!("roster-print-{}-{}", data.publisher, data.date.text)),
         tagged: false,
         ..Default::default()
     };
@@ -202,19 +189,11 @@ pub fn typeset(data: &PrintData, template: &str, fonts: &Fonts) -> Result<Vec<u8
 fn typst_error(world: &PrintWorld<'_>, errors: &[SourceDiagnostic]) -> Diagnostic {
     let first = errors.first();
     let message = first.map_or_else(|| "unknown error".to_owned(), |e| e.message.to_string());
-    let mut d = Diagnostic::error(
-        "print template roster.typ",
-        format!("typesetting print/roster.pdf failed: {message}"),
-    );
+    let mut d =
+        Diagnostic::error("print template roster.typ", format!("typesetting print/roster.pdf failed: {message}"));
     if let Some(range) = first.and_then(|e| world.range(e.span)) {
-        let line = world.main.text()[..range.start.min(world.main.text().len())]
-            .lines()
-            .count()
-            .max(1);
-        d = d.with_help(format!(
-            "at line {line} of the print template; {}",
-            hints(errors)
-        ));
+        let line = world.main.text()[..range.start.min(world.main.text().len())].lines().count().max(1);
+        d = d.with_help(format!("at line {line} of the print template; {}", hints(errors)));
     } else {
         d = d.with_help(hints(errors));
     }
@@ -222,10 +201,7 @@ fn typst_error(world: &PrintWorld<'_>, errors: &[SourceDiagnostic]) -> Diagnosti
 }
 
 fn hints(errors: &[SourceDiagnostic]) -> String {
-    let list: Vec<String> = errors
-        .iter()
-        .flat_map(|e| e.hints.iter().map(|h| h.v.to_string()))
-        .collect();
+    let list: Vec<String> = errors.iter().flat_map(|e| e.hints.iter().map(|h| h.v.to_string())).collect();
     if list.is_empty() {
         "check the template against the JSON documented in the README".to_owned()
     } else {
