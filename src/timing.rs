@@ -22,7 +22,24 @@ pub fn stage(name: &'static str) -> Stage {
 impl Drop for Stage {
     fn drop(&mut self) {
         if let Some(start) = self.start {
-            eprintln!("timing: {:<22} {:>8.1} ms", self.name, start.elapsed().as_secs_f64() * 1000.0);
+            eprintln!(
+                "timing: {:<22} {:>8.1} ms   rss {:>5} MiB, peak {:>5} MiB",
+                self.name,
+                start.elapsed().as_secs_f64() * 1000.0,
+                memory("VmRSS:"),
+                memory("VmHWM:")
+            );
         }
     }
+}
+
+/// A memory figure of this process from /proc (Linux), in MiB; 0 elsewhere.
+fn memory(key: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
 }

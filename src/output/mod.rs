@@ -20,6 +20,14 @@ pub use paths::is_safe_path;
 pub trait Sink: Sync {
     /// Stores `bytes` at `path` (relative, `/`-separated, checked with [`is_safe_path`]).
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
+
+    /// Stores what `write` writes at `path`. A large file (open data) is streamed to disk by
+    /// sinks that write files instead of being held in memory first.
+    fn put_stream(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, bytes)
+    }
 }
 
 fn unsafe_path(path: &str) -> io::Error {
@@ -77,8 +85,9 @@ impl DirSink {
     }
 }
 
-impl Sink for DirSink {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+impl DirSink {
+    /// Checks `path`, records it, creates its folder; returns where to write it.
+    fn prepare(&self, path: &str) -> io::Result<PathBuf> {
         if !is_safe_path(path) {
             return Err(unsafe_path(path));
         }
@@ -96,6 +105,20 @@ impl Sink for DirSink {
                 self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
             }
         }
+        Ok(target)
+    }
+}
+
+impl Sink for DirSink {
+    fn put_stream(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+        let target = self.prepare(path)?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(target)?);
+        write(&mut out)?;
+        io::Write::flush(&mut out)
+    }
+
+    fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let target = self.prepare(path)?;
         std::fs::write(&target, bytes)
     }
 }
@@ -118,6 +141,13 @@ impl<S: Sink> PrefixSink<S> {
 }
 
 impl<S: Sink> Sink for PrefixSink<S> {
+    fn put_stream(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
+        match path.strip_prefix(self.prefix) {
+            Some(rest) => self.inner.put_stream(rest, write),
+            None => Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{path} is outside {}", self.prefix))),
+        }
+    }
+
     fn put(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         match path.strip_prefix(self.prefix) {
             Some(rest) => self.inner.put(rest, bytes),

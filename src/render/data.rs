@@ -17,15 +17,18 @@ pub const FILES: [&str; 4] = ["data/roster.json", "data/roster.csv", "data/chang
 
 /// Renders the data files from the data-channel roster and history.
 pub fn render(ctx: &Ctx<'_>, roster: &Roster, history: &History, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let csv = |name: &str, result: Result<Vec<u8>, String>| match result {
-        Ok(bytes) => super::put(sink, name, bytes),
-        Err(e) => Err(Diagnostic::error(name, format!("cannot write CSV: {e}"))),
+    let stream = |name: &str, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
+        sink.put_stream(name, write).map_err(|e| Diagnostic::error(name, format!("cannot write output: {e}")))
     };
-    let ((json, people), (changes, page)) = rayon::join(
-        || (super::put(sink, "data/roster.json", popolo(roster)), csv("data/roster.csv", roster_csv(roster))),
-        || (csv("data/changes.csv", changes_csv(roster, history, &ctx.theme.labels)), page(ctx, roster, sink)),
-    );
-    [json, people, changes, page].into_iter().filter_map(Result::err).collect()
+    [
+        stream("data/roster.json", &mut |w| popolo(roster, w)),
+        stream("data/roster.csv", &mut |w| roster_csv(roster, w)),
+        stream("data/changes.csv", &mut |w| changes_csv(roster, history, &ctx.theme.labels, w)),
+        page(ctx, roster, sink),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect()
 }
 
 fn page(ctx: &Ctx<'_>, roster: &Roster, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -158,7 +161,7 @@ struct Popolo<'a> {
 /// (districts and their bodies), posts, and memberships with start and end dates derived from
 /// the editions. Contact details belong to memberships (they are the post's office numbers);
 /// `responsibilities` (分工) and `verified` are roster's own additions to a membership.
-pub fn popolo(r: &Roster) -> Vec<u8> {
+pub fn popolo(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let base = &r.config.base_url;
     let mut organizations = Vec::new();
     let mut posts = Vec::new();
@@ -241,10 +244,8 @@ pub fn popolo(r: &Roster) -> Vec<u8> {
         posts,
         memberships,
     };
-    let mut out = Vec::with_capacity(1 << 16);
-    let _ = serde_json::to_writer(&mut out, &doc);
-    out.push(b'\n');
-    out
+    serde_json::to_writer(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
 
 /// A spreadsheet cell: text that begins with `=`, `+`, `-`, `@`, tab or carriage return would
@@ -256,19 +257,17 @@ pub fn cell(text: &str) -> String {
     }
 }
 
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    // A BOM so that Excel opens the UTF-8 file as UTF-8; CRLF records as RFC 4180 says.
-    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xEF\xBB\xBF".to_vec())
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, String> {
-    w.into_inner().map_err(|e| e.to_string())
+/// A CSV writer after a BOM (so that Excel opens the UTF-8 file as UTF-8), with CRLF records
+/// as RFC 4180 says.
+fn csv_writer(out: &mut dyn std::io::Write) -> std::io::Result<csv::Writer<&mut dyn std::io::Write>> {
+    out.write_all(b"\xEF\xBB\xBF")?;
+    Ok(csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out))
 }
 
 /// One row per current member.
-pub fn roster_csv(r: &Roster) -> Result<Vec<u8>, String> {
+pub fn roster_csv(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let allowed = r.config.publish.data;
-    let mut w = csv_writer();
+    let mut w = csv_writer(out)?;
     let mut header = vec![
         "district",
         "district_name",
@@ -285,7 +284,7 @@ pub fn roster_csv(r: &Roster) -> Result<Vec<u8>, String> {
     if with_mobile {
         header.push("mobile");
     }
-    w.write_record(&header).map_err(|e| e.to_string())?;
+    w.write_record(&header)?;
     for d in &r.districts {
         let Some(e) = d.current() else { continue };
         for (b, m) in e.members() {
@@ -304,15 +303,15 @@ pub fn roster_csv(r: &Roster) -> Result<Vec<u8>, String> {
             if with_mobile {
                 row.push(cell(m.mobile.as_ref().map_or("", |p| p.national.as_str())));
             }
-            w.write_record(&row).map_err(|e| e.to_string())?;
+            w.write_record(&row)?;
         }
     }
-    finish(w)
+    w.flush()
 }
 
 /// One row per change (one per field for a change of several contact fields).
-pub fn changes_csv(r: &Roster, h: &History, labels: &Labels) -> Result<Vec<u8>, String> {
-    let mut w = csv_writer();
+pub fn changes_csv(r: &Roster, h: &History, labels: &Labels, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = csv_writer(out)?;
     w.write_record([
         "date",
         "district",
@@ -326,7 +325,7 @@ pub fn changes_csv(r: &Roster, h: &History, labels: &Labels) -> Result<Vec<u8>, 
         "other_district",
         "description",
     ])
-    .map_err(|e| e.to_string())?;
+    ?;
     for (di, d) in r.districts.iter().enumerate() {
         for (ei, e) in d.editions.iter().enumerate() {
             for c in h.changes[di][ei].iter() {
@@ -372,12 +371,12 @@ pub fn changes_csv(r: &Roster, h: &History, labels: &Labels) -> Result<Vec<u8>, 
                         cell(&other),
                         cell(&text),
                     ])
-                    .map_err(|e| e.to_string())?;
+                    ?;
                 }
             }
         }
     }
-    finish(w)
+    w.flush()
 }
 
 fn field_row(kind: &str, fc: &crate::history::FieldChange) -> [String; 5] {
