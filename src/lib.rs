@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod fuzzing;
 pub mod history;
 pub mod model;
 pub mod output;
@@ -82,7 +83,13 @@ pub struct BuildOptions {
     pub as_of: Option<NaiveDate>,
     /// Write only `print/` (the newspaper layout), leaving the rest of the output as it is.
     pub print_only: bool,
+    /// Told what a long build is doing (sites of more than [`PROGRESS_ENTRIES`] entries, or
+    /// any site with `ROSTER_PROGRESS=1`), so that it is never minutes of silence.
+    pub progress: Option<fn(&str)>,
 }
+
+/// From this many roster entries (members of all editions) on, a build reports progress.
+pub const PROGRESS_ENTRIES: usize = 20_000;
 
 /// What a build or check did.
 pub struct Outcome {
@@ -107,7 +114,15 @@ pub fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Dia
 
 /// As [`render_into`], for the given parts of the site.
 pub fn render_parts(root: &Path, opts: &BuildOptions, parts: render::Parts, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let start = std::time::Instant::now();
     let mut loaded = load(root, &model::Options { as_of: opts.as_of });
+    let editions: usize = loaded.roster.districts.iter().map(|d| d.editions.len()).sum();
+    let entries: usize = loaded.roster.districts.iter().flat_map(|d| &d.editions).map(|e| e.member_count()).sum();
+    let forced = std::env::var_os("ROSTER_PROGRESS").is_some_and(|v| v != "0");
+    let progress = opts.progress.filter(|_| forced || entries > PROGRESS_ENTRIES);
+    if let Some(say) = progress {
+        say(&format!("read {editions} editions with {entries} entries in {} ms", start.elapsed().as_millis()));
+    }
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     if let Some(url) = &opts.base_url {
         match config::normalize_base_url(url) {
@@ -121,6 +136,10 @@ pub fn render_parts(root: &Path, opts: &BuildOptions, parts: render::Parts, sink
         return diags;
     }
     if let Some(theme) = theme {
+        if let Some(say) = progress {
+            let pages = loaded.roster.people.len() + editions + 2 * loaded.roster.districts.len();
+            say(&format!("rendering about {pages} pages…"));
+        }
         let history = history::History::compute(&loaded.roster);
         diags.extend(render::site(root, &loaded.roster, &history, &theme, parts, &render::Scope::All, sink));
     }

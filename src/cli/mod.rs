@@ -119,11 +119,11 @@ pub fn main() -> ExitCode {
     let root = cli.root.as_path();
     match cli.command {
         Command::Build { output, base_url, print_only, common } => {
-            let opts = BuildOptions { output, base_url, as_of: common.as_of, print_only };
+            let opts = BuildOptions { output, base_url, as_of: common.as_of, print_only, progress: Some(progress) };
             build(root, &opts, common.format)
         }
         Command::Check { common } => {
-            let opts = BuildOptions { as_of: common.as_of, ..Default::default() };
+            let opts = BuildOptions { as_of: common.as_of, progress: Some(progress), ..Default::default() };
             check(root, &opts, common.format)
         }
         Command::Serve { port, interface, open, as_of } => {
@@ -168,6 +168,11 @@ pub fn main() -> ExitCode {
             diff::run(root, &args, as_of)
         }
     }
+}
+
+/// Progress of a long build, on stderr.
+fn progress(message: &str) {
+    eprintln!("{message}");
 }
 
 /// Prints diagnostics to stderr (stdout for the machine formats) and a summary line.

@@ -314,3 +314,68 @@ fn as_of_ignores_later_editions() {
     let full = crate::testutil::load(&dir, None);
     assert_eq!(History::compute(&full).changes[0][1].len(), 2);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// An edition of up to 8 people drawn from a small pool, in two bodies.
+    fn edition() -> impl Strategy<Value = Edition> {
+        let member = (0usize..8, 0usize..3, 0usize..2, proptest::option::of(0usize..3), proptest::option::of(0u32..3));
+        proptest::collection::vec(member, 0..8).prop_map(|ms| {
+            let mut seen = std::collections::HashSet::new();
+            let mut bodies = vec![("委", Vec::new()), ("府", Vec::new())];
+            for (id, post, body, duties, mobile) in ms {
+                if !seen.insert(id) {
+                    continue;
+                }
+                let mut x = m(&format!("p{id}"), ["书记", "区长", "委员"][post]);
+                x.duties = duties.map(|d| ["教育", "卫生", "财政"][d].to_owned());
+                x.mobile = mobile.and_then(|n| phone(&format!("139 0000 000{n}")));
+                bodies[body].1.push(x);
+            }
+            ed(&bodies)
+        })
+    }
+
+    fn ids(e: &Edition) -> std::collections::BTreeSet<String> {
+        e.members().map(|(_, m)| m.id.clone()).collect()
+    }
+
+    fn place(e: &Edition, id: &str) -> Option<(String, String)> {
+        e.members().find(|(_, m)| m.id == id).map(|(b, m)| (b.name.clone(), m.post.clone()))
+    }
+
+    proptest! {
+        #[test]
+        fn diff_with_itself_is_empty(e in edition()) {
+            prop_assert!(diff(&e, &e).is_empty());
+        }
+
+        #[test]
+        fn diff_composes(a in edition(), b in edition(), c in edition()) {
+            let ac = diff(&a, &c);
+            let joined: std::collections::BTreeSet<String> =
+                ac.iter().filter(|x| matches!(x.kind, Kind::Joined { .. })).map(|x| x.person.clone()).collect();
+            let left: std::collections::BTreeSet<String> =
+                ac.iter().filter(|x| matches!(x.kind, Kind::Left { .. })).map(|x| x.person.clone()).collect();
+            prop_assert_eq!(&joined, &ids(&c).difference(&ids(&a)).cloned().collect());
+            prop_assert_eq!(&left, &ids(&a).difference(&ids(&c)).cloned().collect());
+            // A person in a and c changed post from a to c exactly when their place differs;
+            // if neither step a→b→c changed it (and they stayed throughout), neither did a→c.
+            let (ab, bc) = (diff(&a, &b), diff(&b, &c));
+            let moved = |d: &[Change], id: &str| d.iter().any(|x| x.person == id && matches!(x.kind, Kind::Post { .. }));
+            for id in ids(&a).intersection(&ids(&c)) {
+                prop_assert_eq!(moved(&ac, id), place(&a, id) != place(&c, id));
+                if ids(&b).contains(id) && !moved(&ab, id) && !moved(&bc, id) {
+                    prop_assert!(!moved(&ac, id));
+                }
+            }
+            // Every change names someone of a or c.
+            for x in &ac {
+                prop_assert!(ids(&a).contains(&x.person) || ids(&c).contains(&x.person));
+            }
+        }
+    }
+}

@@ -324,8 +324,7 @@ pub fn changes_csv(r: &Roster, h: &History, labels: &Labels, out: &mut dyn std::
         "to",
         "other_district",
         "description",
-    ])
-    ?;
+    ])?;
     for (di, d) in r.districts.iter().enumerate() {
         for (ei, e) in d.editions.iter().enumerate() {
             for c in h.changes[di][ei].iter() {
@@ -370,8 +369,7 @@ pub fn changes_csv(r: &Roster, h: &History, labels: &Labels, out: &mut dyn std::
                         cell(&to),
                         cell(&other),
                         cell(&text),
-                    ])
-                    ?;
+                    ])?;
                 }
             }
         }

@@ -55,6 +55,10 @@ pub fn page(file: &FileRef, slug: String, diags: &mut Vec<Diagnostic>) -> Option
         return Some(page);
     };
     let masked = mask_outside(&file.text, fm);
+    if let Some(at) = super::reader::too_deep(&masked) {
+        diags.push(super::reader::nesting_error(file, at));
+        return None;
+    }
     let (table, errors) = toml::de::DeTable::parse_recoverable(&masked);
     if !errors.is_empty() {
         for err in errors {

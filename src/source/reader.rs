@@ -22,8 +22,69 @@ pub struct Text {
 /// A spanned value of the parsed tree.
 pub type Value<'i> = serde_spanned::Spanned<DeValue<'i>>;
 
+/// Arrays and inline tables nested deeper than this are refused before parsing: no roster
+/// needs them, and the parser recurses.
+pub const MAX_NESTING: usize = 256;
+
+/// The offset where `[`/`{` nesting (outside strings and comments) first exceeds
+/// [`MAX_NESTING`], if it does.
+pub fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                let triple = b.len() >= i + 3 && b[i + 1] == q && b[i + 2] == q;
+                if triple {
+                    i += 3;
+                    while i < b.len() && !(b.len() >= i + 3 && b[i] == q && b[i + 1] == q && b[i + 2] == q) {
+                        if q == b'"' && b[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    i += 2;
+                } else {
+                    i += 1;
+                    while i < b.len() && b[i] != q && b[i] != b'\n' {
+                        if q == b'"' && b[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+pub fn nesting_error(file: &FileRef, at: usize) -> Diagnostic {
+    Diagnostic::at(file, at..at + 1, format!("arrays or tables nested more than {MAX_NESTING} levels deep"))
+        .with_help("a roster file needs at most a few levels: check for a runaway `[` or `{`")
+}
+
 /// Parses `file` as TOML, returning the root table and every syntax error.
 pub fn parse<'i>(file: &'i FileRef, diags: &mut Vec<Diagnostic>) -> Option<DeTable<'i>> {
+    if let Some(at) = too_deep(&file.text) {
+        diags.push(nesting_error(file, at));
+        return None;
+    }
     let (table, errors) = DeTable::parse_recoverable(&file.text);
     if errors.is_empty() {
         return Some(table.into_inner());

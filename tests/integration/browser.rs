@@ -135,3 +135,104 @@ fn search_works_when_served() {
     tab.wait_until_navigated().unwrap();
     assert_eq!(search(&tab, "李四").first().map(String::as_str), Some("李四"));
 }
+
+/// Collects console errors, uncaught exceptions and requests that leave the site.
+fn watch(tab: &Tab) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use headless_chrome::protocol::cdp::types::Event;
+    let problems = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = problems.clone();
+    tab.enable_runtime().unwrap();
+    tab.enable_log().unwrap();
+    tab.add_event_listener(std::sync::Arc::new(move |event: &Event| {
+        let found = match event {
+            Event::RuntimeExceptionThrown(e) => Some(format!("exception: {:?}", e.params.exception_details.text)),
+            Event::RuntimeConsoleAPICalled(e) if format!("{:?}", e.params.Type).to_lowercase().contains("error") => {
+                Some(format!("console.error: {:?}", e.params.args.iter().map(|a| a.value.clone()).collect::<Vec<_>>()))
+            }
+            Event::LogEntryAdded(e) if format!("{:?}", e.params.entry.level).to_lowercase().contains("error") => {
+                Some(format!("log: {}", e.params.entry.text))
+            }
+            _ => None,
+        };
+        if let Some(p) = found {
+            sink.lock().unwrap().push(p);
+        }
+    }))
+    .unwrap();
+    problems
+}
+
+/// Every resource the page loaded, as URLs.
+fn resources(tab: &Tab) -> Vec<String> {
+    let v = eval(tab, "JSON.stringify([location.href, ...performance.getEntriesByType('resource').map(e => e.name)])");
+    serde_json::from_str(v.as_str().unwrap()).unwrap()
+}
+
+fn click_link(tab: &Tab, selector: &str) {
+    let before = eval(tab, "location.href");
+    eval(tab, &format!("document.querySelector({selector:?}).click(); true"));
+    let start = Instant::now();
+    while eval(tab, "location.href") == before
+        || eval(tab, "document.readyState") != "complete"
+    {
+        assert!(start.elapsed() < Duration::from_secs(10), "navigation by {selector}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn navigation_end_to_end_on_a_phone() {
+    let dir = crate::support::site_copy("demo");
+    let run = crate::roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = format!("file://{}/", dir.join("public").display());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_bounds(headless_chrome::types::Bounds::Normal {
+        left: None,
+        top: None,
+        width: Some(390.0),
+        height: Some(844.0),
+    })
+    .unwrap();
+    let problems = watch(&tab);
+    tab.navigate_to(&format!("{root}index.html")).unwrap();
+    tab.wait_until_navigated().unwrap();
+    // The watcher sees console errors (checked with a probe, then forgotten).
+    eval(&tab, "console.error('probe'); true");
+    let start = Instant::now();
+    while problems.lock().unwrap().is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(5), "the console watcher saw nothing");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    problems.lock().unwrap().clear();
+    let mut visited = vec![eval(&tab, "location.href")];
+    // home → district → person → (back to the district) archive → change log → search
+    click_link(&tab, "ul.tree a[href$='dongpo/index.html']");
+    assert!(eval(&tab, "document.querySelector('h1').textContent").as_str().unwrap().contains("东坡区"));
+    visited.push(eval(&tab, "location.href"));
+    // Tables become cards: no horizontal scrolling at 390 px.
+    assert_eq!(
+        eval(&tab, "document.documentElement.scrollWidth <= window.innerWidth + 1"),
+        serde_json::Value::Bool(true),
+        "no horizontal scroll at 390 px"
+    );
+    click_link(&tab, "table.roster th[scope=row] a");
+    assert!(eval(&tab, "location.href").as_str().unwrap().contains("/people/"));
+    assert_eq!(eval(&tab, "!!document.querySelector('.post-card')"), serde_json::Value::Bool(true));
+    visited.push(eval(&tab, "location.href"));
+    click_link(&tab, "table.history td a");
+    assert_eq!(eval(&tab, "document.querySelector('.banner') !== null"), serde_json::Value::Bool(true));
+    visited.push(eval(&tab, "location.href"));
+    click_link(&tab, ".breadcrumbs li:nth-last-child(2) a");
+    click_link(&tab, "p.in-force a[href$='changes/index.html']");
+    assert!(eval(&tab, "document.querySelectorAll('.log-entry').length > 1") == serde_json::Value::Bool(true));
+    visited.push(eval(&tab, "location.href"));
+    click_link(&tab, ".site-nav a[href$='search/index.html']");
+    assert_eq!(search(&tab, "zhaohai").first().map(String::as_str), Some("赵海"));
+    for r in resources(&tab) {
+        assert!(r.starts_with("file://"), "a request to another host: {r}");
+    }
+    let problems = problems.lock().unwrap().clone();
+    assert!(problems.is_empty(), "console errors: {problems:?} (visited {visited:?})");
+}

@@ -1,0 +1,367 @@
+//! Hostile input: known XSS vectors in every text field of the data and of the front matter
+//! must reach no output raw — HTML, the Atom feed, JSON embedded in HTML, the search index,
+//! vCard or CSV — and private values must appear in no byte of any output in any format.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::roster;
+use crate::support::{read_tree, site};
+
+/// Known vectors (OWASP's filter evasion cheat sheet and friends).
+pub const VECTORS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "\"><script>alert(1)</script>",
+    "'><script>alert(1)</script>",
+    "javascript:alert(1)",
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<body onload=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
+    "[x](&#106;avascript:alert(1))",
+    "[x](java\tscript:alert(1))",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<style>@import 'http://evil.example/x.css'</style>",
+    "<link rel=stylesheet href=http://evil.example/x.css>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<object data=\"javascript:alert(1)\"></object>",
+    "<embed src=\"javascript:alert(1)\">",
+    "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+    "<base href=\"javascript:alert(1)//\">",
+    "</textarea><script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "</script><script>alert(1)</script>",
+    "<!--<script>alert(1)//-->",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    "<scr<script>ipt>alert(1)</script>",
+    "\" onmouseover=\"alert(1)",
+    "' onfocus='alert(1)' autofocus='",
+    "<a href=\" javascript:alert(1)\">x</a>",
+    "[x](vbscript:msgbox(1))",
+    "<img src=\"x\" onerror=\"&#97;lert(1)\">",
+    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    "x\nBEGIN:VCARD\nTEL:tel:+19999999999",
+];
+
+fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A site with `v` in every text field of the data and of the front matter.
+fn hostile_site(v: &str) -> std::path::PathBuf {
+    let s = toml_str(v);
+    site(&[
+        (
+            "roster.toml",
+            &format!(
+                "title = {s}\nbase_url = \"https://example.org/\"\ndescription = {s}\n[print]\ntitle = {s}\npdf = false\n"
+            ),
+        ),
+        ("content/_index.md", &format!("+++\ntitle = {s}\ndescription = {s}\n+++\n{v}\n\n*{v}*\n")),
+        ("content/pages/about.md", &format!("+++\ntitle = {s}\n+++\n# {v}\n\n{v}\n\n> {v}\n")),
+        ("content/x/district.toml", &format!("name = {s}\nkind = {s}\nintro = {s}\n")),
+        ("content/x/y/district.toml", &format!("name = {s}\n")),
+        (
+            "content/x/2022-01-01.toml",
+            &format!(
+                "reason = {s}\nsource = {s}\nnote = {s}\n[[body]]\nname = {s}\n[[body.member]]\nid = \"a\"\nname = {s}\npost = {s}\nduties = {s}\noffice = {s}\nhours = {s}\nmobile = \"139 0000 0001\"\noffice_phone = \"028-3812 0001\"\n[[body.member]]\nid = \"b\"\nname = \"乙\"\npost = \"副职\"\n"
+            ),
+        ),
+        (
+            "content/x/2023-01-01.toml",
+            &format!(
+                "reason = {s}\n[[body]]\nname = {s}\n[[body.member]]\nid = \"a\"\nname = {s}\npost = \"{}\"\nduties = \"{}\"\noffice = {s}\nhours = \"24h\"\nmobile = \"139 0000 0002\"\n",
+                "新职务", "新分工"
+            ),
+        ),
+        (
+            "content/x/y/2023-01-01.toml",
+            &format!("[[body]]\nname = {s}\n[[body.member]]\nid = \"b\"\nname = \"乙\"\npost = {s}\n"),
+        ),
+    ])
+}
+
+/// Every markup tag of an HTML text (`<…>`, comments and declarations included).
+fn tags(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start..];
+        let end = after.find('>').map_or(after.len(), |e| e + 1);
+        out.push(&after[..end]);
+        rest = &after[end..];
+    }
+    out
+}
+
+/// The tag name and sorted attribute names of a tag.
+fn signature(tag: &str) -> String {
+    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let mut words = inner.split_whitespace();
+    let name = words.next().unwrap_or("").to_ascii_lowercase();
+    let mut attrs: Vec<String> = Vec::new();
+    let mut quote: Option<char> = None;
+    for w in inner.split_whitespace().skip(1) {
+        if quote.is_none() {
+            let attr = w.split('=').next().unwrap_or("").to_ascii_lowercase();
+            if !attr.is_empty() {
+                attrs.push(attr);
+            }
+        }
+        for c in w.chars() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+        }
+    }
+    attrs.sort();
+    attrs.dedup();
+    format!("{name} {}", attrs.join(" "))
+}
+
+/// Tags Markdown in the data may produce, with their attributes.
+const MARKDOWN: &[&str] = &[
+    "p ",
+    "/p ",
+    "em ",
+    "/em ",
+    "strong ",
+    "/strong ",
+    "code ",
+    "/code ",
+    "del ",
+    "/del ",
+    "a href",
+    "a href title",
+    "/a ",
+    "ul ",
+    "/ul ",
+    "ol ",
+    "/ol ",
+    "li ",
+    "/li ",
+    "blockquote ",
+    "/blockquote ",
+    "h1 ",
+    "/h1 ",
+    "h2 ",
+    "/h2 ",
+    "pre ",
+    "/pre ",
+    "hr ",
+    "br ",
+];
+
+fn markup_files(dir: &Path) -> Vec<(String, String)> {
+    read_tree(dir)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".xml") || p.ends_with(".js"))
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect()
+}
+
+fn check_markup(path: &str, text: &str, allowed: &BTreeSet<String>, vector: &str) {
+    for tag in tags(text) {
+        let sig = signature(tag);
+        assert!(
+            allowed.contains(&sig) || MARKDOWN.contains(&sig.as_str()),
+            "{path}: unexpected tag {tag} (vector {vector:?})"
+        );
+        let lower = tag.to_ascii_lowercase();
+        for attr in ["href=\"", "src=\"", "action=\"", "data=\""] {
+            if let Some(i) = lower.find(attr) {
+                let value = lower[i + attr.len()..].trim_start();
+                for scheme in ["javascript:", "data:", "vbscript:"] {
+                    assert!(!value.starts_with(scheme), "{path}: {tag} (vector {vector:?})");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn xss_vectors_never_reach_an_output_raw() {
+    assert!(VECTORS.len() >= 30);
+    // The tags the templates themselves write, from a build with harmless text.
+    let benign = hostile_site("平常文字 plain text");
+    assert_eq!(roster!(benign, "build").code, 0);
+    let allowed: BTreeSet<String> = markup_files(&benign.join("public"))
+        .iter()
+        .flat_map(|(_, t)| tags(t).into_iter().map(signature).collect::<Vec<_>>())
+        .collect();
+    for v in VECTORS {
+        let dir = hostile_site(v);
+        let run = roster!(dir, "build");
+        assert_eq!(run.code, 0, "{v:?}: {}", run.stderr);
+        let out = dir.join("public");
+        for (path, text) in markup_files(&out) {
+            if path.ends_with(".js") {
+                // The search index: JSON in a script, with `<` and `>` escaped.
+                if path == "search/index.js" {
+                    assert!(!text.contains('<') && !text.contains('>'), "{path}: {v:?}");
+                }
+                continue;
+            }
+            if path.ends_with(".xml") {
+                let doc = roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{path} is not well-formed for {v:?}: {e}"));
+                for node in doc.descendants().filter(|n| n.tag_name().name() == "content") {
+                    check_markup(&path, node.text().unwrap_or(""), &allowed, v);
+                }
+                continue;
+            }
+            check_markup(&path, &text, &allowed, v);
+            // JSON-LD: parses, and holds no `<` that could close its element.
+            if let Some(start) = text.find("<script type=\"application/ld+json\">") {
+                let body = &text[start + 35..];
+                let json = &body[..body.find("</script>").unwrap()];
+                assert!(!json.contains('<'), "{path}: {v:?}");
+                serde_json::from_str::<serde_json::Value>(json).unwrap();
+            }
+        }
+        // vCard: one card per member, no injected property.
+        let vcf = std::fs::read_to_string(out.join("x/contacts.vcf")).unwrap();
+        let cards: Vec<_> =
+            ical::VcardParser::new(std::io::BufReader::new(vcf.as_bytes())).map(Result::unwrap).collect();
+        assert_eq!(cards.len(), 1, "{v:?}");
+        let tels: Vec<String> = cards[0]
+            .properties
+            .iter()
+            .filter(|p| p.name == "TEL")
+            .map(|p| p.value.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            tels,
+            ["tel:+862838120001", "tel:+8613900000002"]
+                .map(String::from)
+                .to_vec()
+                .into_iter()
+                .filter(|t| vcf.contains(t.as_str()))
+                .collect::<Vec<_>>(),
+            "{v:?}"
+        );
+        assert_eq!(vcf.split("\r\n").filter(|l| l.starts_with("BEGIN:VCARD")).count(), 1, "{v:?}");
+        assert!(!vcf.split("\r\n").any(|l| l.starts_with("TEL:")), "{v:?}: an injected property");
+        // CSV: one row per member; no cell a spreadsheet would take for a formula.
+        for file in ["data/roster.csv", "data/changes.csv"] {
+            let bytes = std::fs::read(out.join(file)).unwrap();
+            let mut reader = csv::Reader::from_reader(&bytes[3..]);
+            for row in reader.records() {
+                for cell in row.unwrap().iter() {
+                    assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{file}: {cell:?}");
+                }
+            }
+        }
+        // The Popolo JSON parses.
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(out.join("data/roster.json")).unwrap()).unwrap();
+    }
+}
+
+/// The forms a number may take in an output.
+fn forms(national: &str, e164: &str) -> Vec<String> {
+    vec![
+        national.to_owned(),
+        e164.to_owned(),
+        e164.trim_start_matches('+').to_owned(),
+        national.replace(' ', ""),
+        national.replace(' ', "-"),
+    ]
+}
+
+#[test]
+fn private_values_appear_in_no_output() {
+    // Member kinds: explicit and derived ids, a person in two districts at once, one who left
+    // (only in an old edition), one transferred, one whose private number changed.
+    let private_all = "private = [\"duties\", \"office_phone\", \"mobile\", \"office\", \"hours\"]";
+    let secret_member = |id: &str, name: &str, n: u32| {
+        format!(
+            "[[body.member]]\n{id}name = \"{name}\"\npost = \"职务{n}\"\nduties = \"机密分工{n}号\"\nmobile = \"139 0000 9{n:03}\"\noffice_phone = \"028-3899 9{n:03}\"\noffice = \"机密办公室{n}号\"\nhours = \"机密时间{n}号\"\n{private_all}\n"
+        )
+    };
+    let a2021 = format!(
+        "[[body]]\nname = \"委\"\n{}{}{}",
+        secret_member("id = \"s1\"\n", "甲", 1),
+        secret_member("", "乙乙", 2),
+        secret_member("id = \"s3\"\n", "丙", 3)
+    );
+    let a2022 = format!(
+        "reason = \"调整\"\n[[body]]\nname = \"委\"\n{}{}",
+        secret_member("id = \"s1\"\n", "甲", 4),
+        secret_member("", "乙乙", 5)
+    );
+    let b2021 = format!("[[body]]\nname = \"会\"\n{}", secret_member("id = \"s1\"\n", "甲", 6));
+    let b2022 = format!(
+        "[[body]]\nname = \"会\"\n{}{}",
+        secret_member("id = \"s1\"\n", "甲", 7),
+        secret_member("id = \"s3\"\n", "丙", 8)
+    );
+    let dir = site(&[
+        ("roster.toml", "title = \"t\"\nbase_url = \"https://example.org/\"\n"),
+        ("content/a/district.toml", "name = \"A\"\n"),
+        ("content/b/district.toml", "name = \"B\"\n"),
+        ("content/a/2021-01-01.toml", &a2021),
+        ("content/a/2022-01-01.toml", &a2022),
+        ("content/b/2021-01-01.toml", &b2021),
+        ("content/b/2022-01-01.toml", &b2022),
+    ]);
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut secrets: Vec<String> = Vec::new();
+    for n in 1..=8u32 {
+        secrets.extend(forms(
+            &format!("139 0000 9{n:03}"),
+            &format!("+86139000090{n:02}").replace("+861390000900", "+861390000900"),
+        ));
+        secrets.extend(forms(&format!("028 3899 9{n:03}"), &format!("+8628389990{n:02}")));
+        for s in [format!("机密分工{n}号"), format!("机密办公室{n}号"), format!("机密时间{n}号")] {
+            secrets.push(s);
+        }
+    }
+    let mut pdf_text = String::new();
+    for (path, bytes) in read_tree(&dir.join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "{path} holds the private value {s:?}");
+        }
+        if path.ends_with(".pdf") {
+            let out = std::process::Command::new("pdftotext")
+                .arg(dir.join("public").join(&path))
+                .arg("-")
+                .output()
+                .expect("pdftotext (apt-get install poppler-utils)");
+            pdf_text = String::from_utf8_lossy(&out.stdout).into_owned();
+        }
+    }
+    assert!(pdf_text.contains("甲"), "the PDF was checked: {pdf_text}");
+    let compact: String = pdf_text.chars().filter(|c| !c.is_whitespace()).collect();
+    for s in &secrets {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(!compact.contains(&s), "the PDF holds the private value {s:?}");
+    }
+    // The change log says the private fields changed, without values.
+    let log = std::fs::read_to_string(dir.join("public/a/changes/index.html")).unwrap();
+    assert!(log.contains("已变更（不公开）"), "{log}");
+}

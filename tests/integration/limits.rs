@@ -1,0 +1,96 @@
+//! Resource limits: oversized files, deep nesting and many members give a clear error or a
+//! correct build — never a stack overflow, a panic (exit status 101) or endless silence.
+
+use crate::roster;
+use crate::support::site;
+
+const MEMBER: &str = "[[body]]\nname = \"委\"\n[[body.member]]\nname = \"李明\"\npost = \"书记\"\n";
+
+#[test]
+fn a_file_over_ten_mebibytes_is_refused() {
+    let dir = site(&[("content/x/district.toml", "name = \"X\"\n")]);
+    let mut big = String::from(MEMBER);
+    let line = "# padding padding padding padding padding padding padding padding padding padding\n";
+    while big.len() <= 10 * 1024 * 1024 {
+        big.push_str(line);
+    }
+    std::fs::write(dir.join("content/x/2022-01-01.toml"), big).unwrap();
+    let run = roster!(dir, "check");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/x/2022-01-01.toml") && run.stderr.contains("larger than the limit"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn deep_toml_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!("reason = {}1{}\n{MEMBER}", "[".repeat(100_000), "]".repeat(100_000));
+    let inline = format!("x = {}\n", "{a = ".repeat(50_000));
+    let dir = site(&[
+        ("content/x/district.toml", "name = \"X\"\n"),
+        ("content/x/2022-01-01.toml", &deep),
+        ("content/x/2023-01-01.toml", &inline),
+        ("content/pages/a.md", &format!("+++\ntitle = {}\n+++\n", "[".repeat(10_000))),
+    ]);
+    let run = roster!(dir, "check");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/x/2022-01-01.toml:1:") && run.stderr.contains("nested more than 256 levels"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("content/x/2023-01-01.toml:1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/pages/a.md:2:"), "{}", run.stderr);
+}
+
+#[test]
+fn deep_markdown_builds() {
+    let deep_quote = ">".repeat(5000);
+    let deep_list: String = (0..2000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
+    let emphasis = format!("{}x{}", "*".repeat(10_000), "*".repeat(10_000));
+    let brackets = format!("{}x{}", "[".repeat(10_000), "](y)".repeat(10_000));
+    let toml = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    let edition = format!(
+        "note = \"{}\"\n[[body]]\nname = \"委\"\n[[body.member]]\nname = \"李明\"\npost = \"书记\"\nduties = \"{}\"\n",
+        toml(&deep_list),
+        toml(&format!("{deep_quote} {emphasis} {brackets}"))
+    );
+    let dir = site(&[
+        ("content/x/district.toml", &format!("name = \"X\"\nintro = \"{}\"\n", toml(&deep_quote))),
+        ("content/x/2022-01-01.toml", &edition),
+        ("content/pages/deep.md", &format!("+++\ntitle = \"深\"\n+++\n{deep_list}\n{deep_quote} x\n")),
+    ]);
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = std::fs::read_to_string(dir.join("public/pages/deep/index.html")).unwrap();
+    assert!(page.matches("<blockquote>").count() <= 64);
+}
+
+#[test]
+fn many_members_build_with_progress() {
+    // 20,000 members in 40 districts: a correct build, and the progress of a long build is
+    // reported (forced here with ROSTER_PROGRESS=1 so the test need not be slow).
+    let mut files: Vec<(String, String)> = Vec::new();
+    for d in 0..40 {
+        files.push((format!("content/d{d}/district.toml"), format!("name = \"D{d}\"\n")));
+        let mut text = String::from("[[body]]\nname = \"委\"\n");
+        for m in 0..500 {
+            text.push_str(&format!("[[body.member]]\nid = \"p{d}-{m}\"\nname = \"人{d}号{m}\"\npost = \"委员\"\n"));
+        }
+        files.push((format!("content/d{d}/2022-01-01.toml"), text));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let dir = site(&refs);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(["--root", dir.to_str().unwrap(), "build"])
+        .env("ROSTER_PROGRESS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("read 40 editions with 20000 entries"), "{stderr}");
+    assert!(stderr.contains("rendering"), "{stderr}");
+    assert!(dir.join("public/people/p39-499/index.html").exists());
+}
