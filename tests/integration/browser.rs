@@ -172,9 +172,7 @@ fn click_link(tab: &Tab, selector: &str) {
     let before = eval(tab, "location.href");
     eval(tab, &format!("document.querySelector({selector:?}).click(); true"));
     let start = Instant::now();
-    while eval(tab, "location.href") == before
-        || eval(tab, "document.readyState") != "complete"
-    {
+    while eval(tab, "location.href") == before || eval(tab, "document.readyState") != "complete" {
         assert!(start.elapsed() < Duration::from_secs(10), "navigation by {selector}");
         std::thread::sleep(Duration::from_millis(50));
     }
