@@ -21,6 +21,10 @@ use std::time::{Duration, Instant};
 
 use roster::serve::session::Session;
 
+/// The allocator of the `roster` binary, so the in-process figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     what: String,
     sizes: Vec<usize>,

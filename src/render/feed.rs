@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::changes::describe;
 use super::theme::escape_html as esc;
@@ -52,38 +53,50 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let _ = writeln!(xml, "<updated>{updated}</updated>");
     let _ = writeln!(xml, "<author><name>{}</name></author>", esc(&r.config.title));
     let _ = writeln!(xml, "<generator>roster</generator>");
-    for (date, d, e) in entries {
-        let district = &r.districts[d];
-        let edition = &district.editions[e];
-        let url = links::absolute(base, &links::edition(&district.path, date));
-        let what = if e == 0 {
-            label("feed_entry_initial")
-        } else {
-            edition.reason.as_deref().unwrap_or_else(|| label("change_log"))
-        };
-        let mut html = String::new();
-        if let Some(source) = &edition.source {
-            let _ = write!(html, "<p>{}{}{}</p>", esc(label("source")), esc(label("punct_colon")), esc(source));
-        }
-        let changes = &ctx.history.changes[d][e];
-        if e > 0 && changes.is_empty() {
-            let _ = write!(html, "<p>{}</p>", esc(label("no_changes")));
-        }
-        if !changes.is_empty() {
-            html.push_str("<ul>");
-            for c in changes.iter() {
-                let _ = write!(html, "<li>{}</li>", esc(&describe(r, c, t)));
-            }
-            html.push_str("</ul>");
-        }
-        xml.push_str("<entry>\n");
-        let _ = writeln!(xml, "<title>{} {} {}</title>", esc(&district.name), date, esc(what));
-        let _ = writeln!(xml, "<id>{}</id>", esc(&url));
-        let _ = writeln!(xml, "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", esc(&url));
-        let _ = writeln!(xml, "<updated>{}</updated>", stamp(date));
-        let _ = writeln!(xml, "<content type=\"html\">{}</content>", esc(&html));
-        xml.push_str("</entry>\n");
+    let rendered: Vec<String> = entries.par_iter().map(|&(date, d, e)| entry(ctx, date, d, e)).collect();
+    for e in rendered {
+        xml.push_str(&e);
     }
     xml.push_str("</feed>\n");
     super::put(sink, "changes.xml", xml.into_bytes())
+}
+
+/// One `<entry>` of the feed: the edition `e` of district `d`.
+fn entry(ctx: &Ctx<'_>, date: NaiveDate, d: usize, e: usize) -> String {
+    let r = ctx.roster;
+    let t = &ctx.theme.labels;
+    let base = &r.config.base_url;
+    let label = |k: &str| t.get(k).map_or("", String::as_str);
+    let mut xml = String::with_capacity(1024);
+    let district = &r.districts[d];
+    let edition = &district.editions[e];
+    let url = links::absolute(base, &links::edition(&district.path, date));
+    let what = if e == 0 {
+        label("feed_entry_initial")
+    } else {
+        edition.reason.as_deref().unwrap_or_else(|| label("change_log"))
+    };
+    let mut html = String::new();
+    if let Some(source) = &edition.source {
+        let _ = write!(html, "<p>{}{}{}</p>", esc(label("source")), esc(label("punct_colon")), esc(source));
+    }
+    let changes = &ctx.history.changes[d][e];
+    if e > 0 && changes.is_empty() {
+        let _ = write!(html, "<p>{}</p>", esc(label("no_changes")));
+    }
+    if !changes.is_empty() {
+        html.push_str("<ul>");
+        for c in changes.iter() {
+            let _ = write!(html, "<li>{}</li>", esc(&describe(r, c, t)));
+        }
+        html.push_str("</ul>");
+    }
+    xml.push_str("<entry>\n");
+    let _ = writeln!(xml, "<title>{} {} {}</title>", esc(&district.name), date, esc(what));
+    let _ = writeln!(xml, "<id>{}</id>", esc(&url));
+    let _ = writeln!(xml, "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", esc(&url));
+    let _ = writeln!(xml, "<updated>{}</updated>", stamp(date));
+    let _ = writeln!(xml, "<content type=\"html\">{}</content>", esc(&html));
+    xml.push_str("</entry>\n");
+    xml
 }

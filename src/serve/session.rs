@@ -47,6 +47,7 @@ pub struct Rebuilt {
 
 impl Session {
     pub fn new(root: &Path, opts: BuildOptions) -> Session {
+        crate::render::publish::keep_copies(true);
         Session { root: root.to_path_buf(), opts, caches: crate::Caches::default(), last: None }
     }
 
