@@ -168,9 +168,11 @@ impl Session {
 
 /// Whether a changed path can change the site: a file in `content/` that is neither TOML nor
 /// Markdown (an editor's temporary file, a stray note) is ignored, as the build ignores it.
-fn matters(path: &Path) -> bool {
+pub(crate) fn matters(path: &Path) -> bool {
     let in_content = path.components().any(|c| c.as_os_str() == "content");
-    if !in_content || path.is_dir() {
+    // A path without an extension that is gone may have been a folder (a district moved away).
+    let gone_folder = path.extension().is_none() && !path.exists();
+    if !in_content || path.is_dir() || gone_folder {
         return true;
     }
     matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "md"))
@@ -213,4 +215,27 @@ fn scope(old: &Roster, old_history: &History, new: &Roster, new_history: &Histor
         }
     }
     Some(Scope::Some { districts, people })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changes_the_build_reads_matter() {
+        let dir = std::env::temp_dir().join(format!("roster-matters-{}", std::process::id()));
+        let content = dir.join("content/a");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("sedTMP123"), "x").unwrap();
+        std::fs::write(content.join("notes.txt"), "x").unwrap();
+        assert!(!matters(&content.join("sedTMP123")), "an editor's temporary file");
+        assert!(!matters(&content.join("notes.txt")), "a stray note");
+        assert!(matters(&content.join("2020-01-01.toml")), "an edition, even once deleted");
+        assert!(matters(&content.join("_index.md")));
+        assert!(matters(&content), "a district folder");
+        assert!(matters(&dir.join("content/moved-away")), "a folder that is gone");
+        assert!(matters(&dir.join("roster.toml")));
+        assert!(matters(&dir.join("themes/x/templates/base.html")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
