@@ -189,3 +189,39 @@ fn pdf_ink_is_cmyk_black_only() {
         assert!(op == "0 0 0 1 k" || op == "0 0 0 1 K", "not 100 % CMYK black: {op} (all: {ops:?})");
     }
 }
+
+/// The first rows of pixels of page 1, rendered at 100 dpi in grey (0 black, 255 white).
+fn top_rows(pdf: &Path, rows: usize) -> Vec<Vec<u8>> {
+    let prefix = pdf.with_file_name("top");
+    let h = rows.to_string();
+    let out = Command::new("pdftoppm")
+        .args(["-gray", "-r", "100", "-f", "1", "-l", "1", "-y", "0", "-H", &h, "-W", "100000", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm is needed for this test (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
+    let pgm = std::fs::read(prefix.with_extension("pgm")).unwrap();
+    // P5 header: magic, width, height, maxval, each followed by one whitespace byte.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let end = at + pgm[at..].iter().position(|b| b.is_ascii_whitespace()).unwrap();
+        fields.push(String::from_utf8_lossy(&pgm[at..end]).into_owned());
+        at = end + 1;
+    }
+    let width: usize = fields[1].parse().unwrap();
+    pgm[at..].chunks(width).map(<[u8]>::to_vec).collect()
+}
+
+#[test]
+fn the_page_edge_cuts_no_glyph_of_the_masthead() {
+    // The broadsheet page is the type area itself (no margin): the masthead's characters,
+    // which reach above the cap height, must still lie wholly on the page.
+    let out = build("golden");
+    let rows = top_rows(&out.join("print/roster.pdf"), 2);
+    for (i, row) in rows.iter().enumerate() {
+        let dark = row.iter().filter(|p| **p < 160).count();
+        assert_eq!(dark, 0, "row {i} of page 1 has {dark} dark pixels: something is cut by the top edge");
+    }
+}
