@@ -257,3 +257,34 @@ fn read_dir_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+    use proptest::prelude::*;
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    }
+
+    proptest! {
+        /// Any text, Chinese and markup included, comes out with no character that could open
+        /// or close markup, and unescapes to exactly what went in.
+        #[test]
+        fn escaping_is_complete_and_lossless(s in "(?s).{0,64}|[<>&\"'a中]{0,16}") {
+            let e = escape_html(&s);
+            prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            for (i, _) in e.match_indices('&') {
+                let rest = &e[i..];
+                prop_assert!(["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].iter().any(|x| rest.starts_with(x)));
+            }
+            prop_assert_eq!(unescape(&e), s);
+        }
+    }
+
+    #[test]
+    fn escapes_between_multibyte_characters() {
+        assert_eq!(escape_html("王<五>&'\"李"), "王&lt;五&gt;&amp;&#39;&quot;李");
+        assert_eq!(escape_html(""), "");
+    }
+}
