@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::history::History;
 use crate::output::NullSink;
-use crate::render::{Parts, Scope};
+use crate::render::{Job, Parts};
 use crate::source::{DistrictSource, SiteSource, parse};
 
 /// Loads, validates and renders a site made of one roster.toml, one district.toml and
@@ -40,8 +40,7 @@ pub fn site_from_texts(config: &str, district: &str, editions: &[&str]) -> Vec<D
         &roster,
         &history,
         &theme,
-        parts,
-        &Scope::All,
+        &Job::all(parts),
         &NullSink,
     ));
     diags

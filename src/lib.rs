@@ -141,7 +141,7 @@ pub fn render_parts(root: &Path, opts: &BuildOptions, parts: render::Parts, sink
             say(&format!("rendering about {pages} pages…"));
         }
         let history = history::History::compute(&loaded.roster);
-        diags.extend(render::site(root, &loaded.roster, &history, &theme, parts, &render::Scope::All, sink));
+        diags.extend(render::site(root, &loaded.roster, &history, &theme, &render::Job::all(parts), sink));
     }
     diag::sort(&mut diags);
     diags

@@ -51,6 +51,8 @@ pub struct Ctx<'a> {
     pub history: &'a History,
     /// Person id → (district, edition, change).
     pub person_changes: HashMap<&'a str, Vec<(usize, usize, &'a Change)>>,
+    /// Redacted editions kept between renders, for the other channels' copies.
+    pub copies: Option<&'a publish::Copies>,
 }
 
 impl Ctx<'_> {
@@ -144,6 +146,21 @@ impl Parts {
     pub const ALL: Parts = Parts { web: true, print: true, pdf: true, data: true };
 }
 
+/// What one call of [`site`] renders, and what it may reuse.
+pub struct Job<'a> {
+    pub parts: Parts,
+    pub scope: Scope,
+    /// Redacted editions kept between renders (`serve`); `None` for a one-shot build.
+    pub copies: Option<&'a publish::Copies>,
+}
+
+impl Job<'_> {
+    /// Every page of the given parts, nothing kept.
+    pub fn all(parts: Parts) -> Job<'static> {
+        Job { parts, scope: Scope::All, copies: None }
+    }
+}
+
 /// Which pages of the site to render: all, or (for a rebuild in `serve` after an edit) the
 /// pages of some districts and people plus the site-wide pages that summarise everything.
 #[derive(Debug, Clone)]
@@ -180,12 +197,12 @@ pub fn site(
     roster: &Roster,
     full_history: &History,
     theme: &Theme,
-    parts: Parts,
-    scope: &Scope,
+    job: &Job<'_>,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
+    let (parts, scope) = (job.parts, &job.scope);
     let t = crate::timing::stage("render: prepare");
-    let web = publish::redact(roster, Channel::Web);
+    let web = publish::redact(roster, Channel::Web, job.copies);
     let history = full_history.redacted(roster.config.publish.web);
     let features = Features {
         changes: true,
@@ -205,6 +222,7 @@ pub fn site(
         allowed: roster.config.publish.web,
         roster: &web,
         theme,
+        copies: job.copies,
     };
     drop(t);
     let mut errors = Vec::new();
@@ -230,7 +248,7 @@ pub fn site(
     }
     if parts.data {
         let _t = crate::timing::stage("render: data, search");
-        let data_roster = publish::redact(roster, Channel::Data);
+        let data_roster = publish::redact(roster, Channel::Data, job.copies);
         let data_history = full_history.redacted(roster.config.publish.data);
         errors.extend(data::render(&ctx, &data_roster, &data_history, sink));
         errors.extend(search::render(&ctx, sink));

@@ -2,7 +2,6 @@
 //! applied once, by removing the values, before any renderer sees the data. A renderer cannot
 //! leak a field it was never given.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use rustc_hash::FxHashMap;
@@ -10,42 +9,32 @@ use rustc_hash::FxHashMap;
 use crate::config::Channel;
 use crate::model::{Edition, Field, FieldSet, Member, Roster};
 
-/// A copy of `roster` holding only what `channel` may publish.
-pub fn redact(roster: &Roster, channel: Channel) -> Roster {
+/// A copy of `roster` holding only what `channel` may publish. With `copies`, the redacted
+/// editions are kept there and reused by the next call (`serve` renders the same editions
+/// again after each edit); a one-shot build passes `None` and never holds them longer.
+pub fn redact(roster: &Roster, channel: Channel, copies: Option<&Copies>) -> Roster {
     let allowed = roster.config.publish.fields(channel);
     let mut out = roster.clone();
-    let mut guard = REDACTED.lock().unwrap_or_else(|e| e.into_inner());
-    if KEEP.load(Ordering::Relaxed) {
-        guard.get_or_insert_with(Redacted::default).retain(|_, (source, _)| source.strong_count() > 0);
-    } else {
-        *guard = None;
+    let mut guard = copies.map(|c| c.0.lock().unwrap_or_else(|e| e.into_inner()));
+    if let Some(map) = guard.as_deref_mut() {
+        map.retain(|_, (source, _)| source.strong_count() > 0);
     }
-    let mut cache = guard.as_mut();
     for d in &mut out.districts {
         for e in &mut d.editions {
-            *e = redact_edition(e, allowed, cache.as_deref_mut());
+            *e = redact_edition(e, allowed, guard.as_deref_mut());
         }
     }
     out
 }
 
-/// Whether [`redact`] keeps its copies for the next call: `serve` asks for it, since it
-/// renders the same editions again after each edit; a one-shot build does not, so that it
-/// never holds the copies of several channels at once.
-pub fn keep_copies(keep: bool) {
-    KEEP.store(keep, Ordering::Relaxed);
-}
+/// Redacted copies of editions, by the address of the shared original and the fields allowed.
+/// The original is held weakly: while the entry lives its address cannot be reused, and the
+/// entries of editions that are gone are dropped on the next call. `None` stands for "the
+/// original itself", so the cache never holds an original strongly.
+#[derive(Default)]
+pub struct Copies(Mutex<Redacted>);
 
-static KEEP: AtomicBool = AtomicBool::new(false);
-
-/// Redacted copies of editions, by the address of the shared original and the fields allowed,
-/// so that `serve` does not copy every edition again on each rebuild. The original is held
-/// weakly: while the entry lives its address cannot be reused, and entries of editions that
-/// are gone are dropped on the next call.
-/// `None` stands for "the original itself": the cache never holds an original strongly.
 type Redacted = FxHashMap<(usize, FieldSet), (Weak<Edition>, Option<Arc<Edition>>)>;
-
-static REDACTED: Mutex<Option<Redacted>> = Mutex::new(None);
 
 /// `e` as `allowed` may show it: `e` itself when it hides nothing (editions are shared).
 fn redact_edition(e: &Arc<Edition>, allowed: FieldSet, mut cache: Option<&mut Redacted>) -> Arc<Edition> {
@@ -95,30 +84,27 @@ mod tests {
 
     #[test]
     fn kept_copies_follow_the_edition_they_were_made_from() {
-        keep_copies(true);
+        let copies = Copies::default();
+        let redact = |r: &Roster| redact(r, Channel::Web, Some(&copies));
         let mut r = crate::testutil::roster(&[("a", "2020-01-01", &[("x", "X", "书记")])]);
         let m = &mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0];
         m.office = Some("机密楼".into());
         m.private = [Field::Office].into_iter().collect();
-        let first = redact(&r, Channel::Web);
+        let first = redact(&r);
         assert_eq!(office(&first), None, "private office removed");
-        let again = redact(&r, Channel::Web);
+        let again = redact(&r);
         assert!(Arc::ptr_eq(&first.districts[0].editions[0], &again.districts[0].editions[0]), "copy reused");
         // An edit makes a new edition: its copy is made afresh, never the old one reused.
         let m = &mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0];
         m.private = FieldSet::EMPTY;
-        assert_eq!(office(&redact(&r, Channel::Web)), Some("机密楼"));
-        m_private_again(&mut r);
-        assert_eq!(office(&redact(&r, Channel::Web)), None);
+        assert_eq!(office(&redact(&r)), Some("机密楼"));
+        let m = &mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0];
+        m.private = [Field::Office].into_iter().collect();
+        assert_eq!(office(&redact(&r)), None);
         // Editions that hide nothing are shared, not copied.
         let mut plain = crate::testutil::roster(&[("b", "2020-01-01", &[("y", "Y", "区长")])]);
         Arc::make_mut(&mut plain.districts[0].editions[0]).bodies[0].members[0].office = Some("101".into());
-        let shown = redact(&plain, Channel::Web);
+        let shown = redact(&plain);
         assert!(Arc::ptr_eq(&plain.districts[0].editions[0], &shown.districts[0].editions[0]));
-    }
-
-    fn m_private_again(r: &mut Roster) {
-        let m = &mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0];
-        m.private = [Field::Office].into_iter().collect();
     }
 }

@@ -103,9 +103,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
     while let Some(paths) = changes.next_batch() {
         let start = Instant::now();
         // An editor's temporary files change nothing: no rebuild, no message.
-        let base = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let shown: Vec<String> =
-            paths.iter().filter(|p| session::matters(p)).map(|p| crate::source::walk::relative(&base, p)).collect();
+        let shown = state.session.lock().unwrap_or_else(|e| e.into_inner()).relevant(&paths);
         if !shown.is_empty() && rebuild(&state, Some(&paths)) {
             eprintln!("rebuilt in {} ms after a change to {}", start.elapsed().as_millis(), shown.join(", "));
         }

@@ -14,8 +14,9 @@ use crate::diag::Diagnostic;
 use crate::history::History;
 use crate::model::Roster;
 use crate::output::MemorySink;
+use crate::render::publish::Copies;
 use crate::render::theme::Theme;
-use crate::render::{Parts, Scope, links};
+use crate::render::{Job, Parts, Scope, links};
 use crate::source::reader::parse_date;
 use crate::{BuildOptions, diag};
 
@@ -34,6 +35,8 @@ pub struct Session {
     root: PathBuf,
     opts: BuildOptions,
     caches: crate::Caches,
+    /// Redacted editions, reused by the next rebuild.
+    copies: Copies,
     last: Option<Last>,
 }
 
@@ -47,8 +50,13 @@ pub struct Rebuilt {
 
 impl Session {
     pub fn new(root: &Path, opts: BuildOptions) -> Session {
-        crate::render::publish::keep_copies(true);
-        Session { root: root.to_path_buf(), opts, caches: crate::Caches::default(), last: None }
+        Session {
+            root: root.to_path_buf(),
+            opts,
+            caches: crate::Caches::default(),
+            copies: Copies::default(),
+            last: None,
+        }
     }
 
     /// The files of the last good build.
@@ -56,17 +64,17 @@ impl Session {
         self.last.as_ref().map(|l| l.files.clone())
     }
 
+    /// Of the changed paths on disk, those the build reads, relative to the site root. An
+    /// editor's temporary files are not among them.
+    pub fn relevant(&self, changed: &[PathBuf]) -> Vec<String> {
+        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        changed.iter().filter(|p| matters(p)).map(|p| crate::source::walk::relative(&root, p)).collect()
+    }
+
     /// Rebuilds after a change to `changed` (paths on disk); `None` rebuilds everything.
     /// On errors the last good build is kept and the diagnostics are returned.
     pub fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> (Result<Rebuilt, ()>, Vec<Diagnostic>) {
-        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
-        let rel: Option<Vec<String>> = changed.map(|paths| {
-            paths
-                .iter()
-                .filter(|p| matters(p))
-                .map(|p| crate::source::walk::relative(&root, p.strip_prefix(&root).unwrap_or(p)))
-                .collect()
-        });
+        let rel: Option<Vec<String>> = changed.map(|paths| self.relevant(paths));
         if rel.as_ref().is_some_and(Vec::is_empty) && self.last.is_some() {
             return (Ok(Rebuilt { full: false, rendered: 0 }), Vec::new());
         }
@@ -102,16 +110,16 @@ impl Session {
             None
         };
         drop(t);
-        let scope = partial.clone().unwrap_or(Scope::All);
-        let sink = MemorySink::new();
         let parts = Parts { web: true, print: false, pdf: false, data: false };
+        let job = Job { parts, scope: partial.clone().unwrap_or(Scope::All), copies: Some(&self.copies) };
+        let sink = MemorySink::new();
         {
             let theme = match (&fresh_theme, &last) {
                 (Some(t), _) => t,
                 (None, Some(l)) => &l.theme,
                 (None, None) => unreachable!("a partial rebuild has a last build"),
             };
-            diags.extend(crate::render::site(&self.root, &roster, &history, theme, parts, &scope, &sink));
+            diags.extend(crate::render::site(&self.root, &roster, &history, theme, &job, &sink));
         }
         diag::sort(&mut diags);
         if diags.iter().any(Diagnostic::is_error) {
@@ -122,7 +130,7 @@ impl Session {
         let rendered: Vec<(Arc<str>, Arc<[u8]>)> =
             sink.into_files().into_iter().map(|(k, v)| (Arc::from(k), Arc::from(v))).collect();
         let count = rendered.len();
-        let (theme, files) = match (scope, last) {
+        let (theme, files) = match (job.scope, last) {
             (Scope::Some { districts, people }, Some(old)) => {
                 let mut files = old.files;
                 let map = Arc::make_mut(&mut files);
@@ -160,15 +168,15 @@ impl Session {
             return (BTreeMap::new(), Vec::new());
         };
         let sink = MemorySink::new();
-        let diags =
-            crate::render::site(&self.root, &last.roster, &last.history, &last.theme, parts, &Scope::All, &sink);
+        let job = Job { parts, scope: Scope::All, copies: Some(&self.copies) };
+        let diags = crate::render::site(&self.root, &last.roster, &last.history, &last.theme, &job, &sink);
         (sink.into_files(), diags)
     }
 }
 
 /// Whether a changed path can change the site: a file in `content/` that is neither TOML nor
 /// Markdown (an editor's temporary file, a stray note) is ignored, as the build ignores it.
-pub(crate) fn matters(path: &Path) -> bool {
+fn matters(path: &Path) -> bool {
     let in_content = path.components().any(|c| c.as_os_str() == "content");
     // A path without an extension that is gone may have been a folder (a district moved away).
     let gone_folder = path.extension().is_none() && !path.exists();

@@ -331,7 +331,7 @@ pub fn render(
     want_pdf: bool,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
-    let roster = super::publish::redact(full, Channel::Print);
+    let roster = super::publish::redact(full, Channel::Print, ctx.copies);
     let history = full_history.redacted(full.config.publish.print);
     let labels = &ctx.theme.labels;
     let mut errors = Vec::new();
