@@ -65,10 +65,22 @@ impl Session {
     }
 
     /// Of the changed paths on disk, those the build reads, relative to the site root. An
-    /// editor's temporary files are not among them.
+    /// editor's temporary files are not among them; a folder that is gone is, when it was a
+    /// district of the last build (moved or deleted as a whole, it leaves no file event).
     pub fn relevant(&self, changed: &[PathBuf]) -> Vec<String> {
         let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
-        changed.iter().filter(|p| matters(p)).map(|p| crate::source::walk::relative(&root, p)).collect()
+        let was_district = |rel: &str| match &self.last {
+            Some(last) => rel
+                .strip_prefix("content/")
+                .is_some_and(|path| last.roster.districts.iter().any(|d| d.path == path) || path == "pages"),
+            None => true,
+        };
+        changed
+            .iter()
+            .map(|p| (p, crate::source::walk::relative(&root, p)))
+            .filter(|(p, rel)| matters(p) || (!p.exists() && was_district(rel)))
+            .map(|(_, rel)| rel)
+            .collect()
     }
 
     /// Rebuilds after a change to `changed` (paths on disk); `None` rebuilds everything.
@@ -178,9 +190,7 @@ impl Session {
 /// Markdown (an editor's temporary file, a stray note) is ignored, as the build ignores it.
 fn matters(path: &Path) -> bool {
     let in_content = path.components().any(|c| c.as_os_str() == "content");
-    // A path without an extension that is gone may have been a folder (a district moved away).
-    let gone_folder = path.extension().is_none() && !path.exists();
-    if !in_content || path.is_dir() || gone_folder {
+    if !in_content || path.is_dir() {
         return true;
     }
     matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "md"))
@@ -241,9 +251,25 @@ mod tests {
         assert!(matters(&content.join("2020-01-01.toml")), "an edition, even once deleted");
         assert!(matters(&content.join("_index.md")));
         assert!(matters(&content), "a district folder");
-        assert!(matters(&dir.join("content/moved-away")), "a folder that is gone");
         assert!(matters(&dir.join("roster.toml")));
         assert!(matters(&dir.join("themes/x/templates/base.html")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_district_folder_that_is_gone_matters_and_a_vanished_temporary_file_does_not() {
+        let dir = std::env::temp_dir().join(format!("roster-relevant-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        crate::scaffold::init(&dir, today).unwrap();
+        let root = dir.canonicalize().unwrap();
+        let mut session = Session::new(&root, BuildOptions::default());
+        assert!(session.rebuild(None).0.is_ok());
+        let moved = root.join("content/example");
+        std::fs::rename(&moved, root.join("elsewhere")).unwrap();
+        assert_eq!(session.relevant(&[moved]), vec!["content/example"], "a folder that is gone");
+        let gone = root.join("content/sedTMP123");
+        assert!(session.relevant(&[gone]).is_empty(), "sed's temporary file, renamed away");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
