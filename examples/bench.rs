@@ -121,7 +121,7 @@ struct Row {
 fn bench_build(a: &Args) -> Vec<Row> {
     let roster = roster_binary();
     let hugo = hugo_binary();
-    let anchor_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_anchor_site.py");
+    let anchor_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/gen_anchor_site.py");
     let mut rows = Vec::new();
     for &n in &a.sizes {
         let districts = (n / 50).max(1);

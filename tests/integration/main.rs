@@ -5,6 +5,7 @@ mod support;
 mod browser;
 mod build;
 mod check;
+mod ci_example;
 mod data;
 mod history;
 mod hostile;

@@ -1,5 +1,7 @@
 //! The newspaper layout: print/index.html and print/roster.pdf, checked with poppler's tools
-//! (pdfinfo, pdffonts, pdftotext; `.ci/run` installs poppler-utils and fonts-noto-cjk).
+//! (pdfinfo, pdffonts, pdftotext, pdftoppm; `./test` installs poppler-utils). roster runs with
+//! `ROSTER_NO_SYSTEM_FONTS=1` (see `support::run`): the PDF is set with the bundled font and
+//! `[print] fonts` alone, as on a machine without any font.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -224,4 +226,183 @@ fn the_page_edge_cuts_no_glyph_of_the_masthead() {
         let dark = row.iter().filter(|p| **p < 160).count();
         assert_eq!(dark, 0, "row {i} of page 1 has {dark} dark pixels: something is cut by the top edge");
     }
+}
+
+/// pdffonts' rows: (type, embedded) of each font.
+fn font_rows(pdf: &Path) -> Vec<(String, String)> {
+    let fonts = poppler("pdffonts", &[], pdf);
+    // columns: name type [encoding…] emb sub uni object ID; the type may be two words.
+    fonts
+        .lines()
+        .skip(2)
+        .map(|row| {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            assert!(cols.len() >= 7, "{fonts}");
+            (cols[1..cols.len() - 6].join(" "), cols[cols.len() - 5].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn demo_prints_with_the_bundled_font_alone() {
+    let dir = site_copy("demo");
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("no print font has"), "the bundled font sets the whole demo: {}", run.stderr);
+    let pdf = dir.join("public/print/roster.pdf");
+    let rows = font_rows(&pdf);
+    assert!(!rows.is_empty());
+    for (kind, emb) in &rows {
+        assert!(kind.starts_with("CID"), "a CID font, not {kind}: {rows:?}");
+        assert_eq!(emb, "yes", "embedded: {rows:?}");
+    }
+    // In the order of the content stream: a cell's lines stay together.
+    let text = poppler("pdftotext", &["-raw"], &pdf);
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Every name the print policy publishes: the current members, as open data lists them.
+    let csv = std::fs::read_to_string(dir.join("public/data/roster.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let column = reader.headers().unwrap().iter().position(|h| h == "name").expect("a name column");
+    let post = reader.headers().unwrap().iter().position(|h| h == "post").expect("a post column");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let names: Vec<String> = rows.iter().map(|r| r[column].to_owned()).collect();
+    assert!(names.len() >= 150, "the demo is a city's roster: {} names", names.len());
+    for name in &names {
+        assert!(compact.contains(name.as_str()), "{name} missing from the PDF");
+    }
+    // Posts too (长, 面 and full-width punctuation have glyph ids above 32767 in Noto CJK).
+    for row in &rows {
+        let post: String = row[post].chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(compact.contains(&post), "post {post} missing from the PDF");
+    }
+    assert!(names.iter().any(|n| n.contains('燚')), "the demo has a rare-character name");
+}
+
+#[test]
+fn a_character_no_font_has_is_a_warning_at_its_place() {
+    let dir = site_copy("golden");
+    let file = dir.join("content/city/2022-01-01.toml");
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "name = \"王五\"",
+        "id = \"gao-yuan\"\nname = \"高\u{2A6A5}远\"",
+        1,
+    );
+    std::fs::write(&file, &text).unwrap();
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find('\u{2A6A5}').map(|b| (i + 1, l[..b].chars().count() + 1)))
+        .expect("the name was written");
+    for command in ["check", "build"] {
+        let run = roster!(dir, command);
+        assert_eq!(run.code, 0, "a warning, not an error: {}", run.stderr);
+        let place = format!("content/city/2022-01-01.toml:{line}:{col}");
+        assert!(run.stderr.contains(&place), "{command} names {place}: {}", run.stderr);
+        assert!(run.stderr.contains("U+2A6A5"), "{}", run.stderr);
+        assert!(run.stderr.contains("[print] fonts"), "the hint: {}", run.stderr);
+        let json = roster!(dir, command, "--format", "json");
+        let warning = json.stdout.lines().find(|l| l.contains("U+2A6A5")).expect("a JSON diagnostic");
+        let v: serde_json::Value = serde_json::from_str(warning).unwrap();
+        assert_eq!(v["severity"], "warning");
+        assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(line as u64), Some(col as u64)));
+    }
+}
+
+/// Every character of the bundled font prints with ink: a theme's print template sets each
+/// character of U+4E00–U+9FFF (and the punctuation rosters use) in a cell of its own, and each
+/// cell of the rasterised pages must have dark pixels, unless roster warned that no font has
+/// the character. (A font file that loses glyphs in the PDF prints blank boxes with the right
+/// text behind them, which pdftotext cannot see.)
+#[test]
+fn every_character_of_the_bundled_font_has_ink_on_the_page() {
+    const PER_ROW: usize = 35;
+    const ROWS: usize = 50;
+    let mut probe: String = ('\u{4E00}'..='\u{9FFF}').collect();
+    probe.push_str("，。、；：？！“”‘’（）《》【】—…·〇０１２３４５６７８９ＡＢａｂ①②ⅠⅡ→■□●○");
+    let template = format!(
+        r#"#let data = json("roster.json")
+#set page(width: {w}mm, height: {h}mm, margin: 0mm)
+#set text(font: data.fonts, size: 7mm, fill: black)
+#for (i, c) in data.masthead.clusters().enumerate() {{
+  let weight = if calc.rem(i, 2) == 0 {{ "regular" }} else {{ "bold" }}
+  place(top + left, dx: calc.rem(i, {PER_ROW}) * 10mm, dy: calc.rem(calc.quo(i, {PER_ROW}), {ROWS}) * 10mm,
+    box(width: 10mm, height: 10mm, align(center + horizon, text(weight: weight, c))))
+  if calc.rem(i, {PER_ROW} * {ROWS}) == {PER_ROW} * {ROWS} - 1 {{ pagebreak() }}
+}}
+"#,
+        w = PER_ROW * 10,
+        h = ROWS * 10
+    );
+    let config = format!(
+        "title = \"x\"\nbase_url = \"https://example.org/\"\ntheme = \"probe\"\n[print]\ntitle = \"{probe}\"\nchanges = false\n"
+    );
+    let dir = crate::support::site(&[
+        ("roster.toml", &config),
+        ("themes/probe/print/roster.typ", &template),
+        ("content/x/district.toml", "name = \"某区\"\n"),
+        (
+            "content/x/2024-01-01.toml",
+            "[[body]]\nname = \"某机关\"\n[[body.member]]\nname = \"李明\"\npost = \"区长\"\n",
+        ),
+    ]);
+    let run = roster!(dir, "build", "--print-only");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let missing: std::collections::BTreeSet<u32> = run
+        .stderr
+        .match_indices("U+")
+        .filter_map(|(i, _)| {
+            let hex: String = run.stderr[i + 2..].chars().take_while(char::is_ascii_hexdigit).collect();
+            u32::from_str_radix(&hex, 16).ok()
+        })
+        .collect();
+    let pdf = dir.join("public/print/roster.pdf");
+    // 2 pixels per millimetre: a cell is 20 × 20 pixels.
+    let prefix = dir.join("page");
+    let out = Command::new("pdftoppm").args(["-gray", "-r", "50.8"]).arg(&pdf).arg(&prefix).output().unwrap();
+    assert!(out.status.success(), "pdftoppm: {}", String::from_utf8_lossy(&out.stderr));
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
+        .collect();
+    pages.sort();
+    let chars: Vec<char> = probe.chars().collect();
+    assert_eq!(pages.len(), chars.len().div_ceil(PER_ROW * ROWS));
+    let mut blank = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        let (page, cell) = (i / (PER_ROW * ROWS), i % (PER_ROW * ROWS));
+        if missing.contains(&(*c as u32)) {
+            continue;
+        }
+        let image = pgm(&pages[page]);
+        let (x0, y0) = ((cell % PER_ROW) * 20, (cell / PER_ROW) * 20);
+        let ink = (y0 + 1..y0 + 19)
+            .flat_map(|y| (x0 + 1..x0 + 19).map(move |x| (x, y)))
+            .filter(|&(x, y)| image.1[y * image.0 + x] < 128)
+            .count();
+        if ink == 0 {
+            blank.push(format!("{c} U+{:04X}", *c as u32));
+        }
+    }
+    assert!(
+        blank.is_empty(),
+        "{} characters print blank: {}",
+        blank.len(),
+        blank.iter().take(40).cloned().collect::<Vec<_>>().join(", ")
+    );
+    // The bundled font covers GBK's hanzi: only characters added to Unicode after it are missing.
+    assert!(missing.iter().all(|c| *c > 0x9FA5), "missing: {missing:?}");
+}
+
+/// A binary PGM file: (width, pixels).
+fn pgm(path: &Path) -> (usize, Vec<u8>) {
+    let data = std::fs::read(path).unwrap();
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let end = at + data[at..].iter().position(|b| b.is_ascii_whitespace()).unwrap();
+        fields.push(String::from_utf8_lossy(&data[at..end]).into_owned());
+        at = end + 1;
+    }
+    (fields[1].parse().unwrap(), data[at..].to_vec())
 }

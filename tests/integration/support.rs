@@ -19,6 +19,8 @@ pub fn run(root: &Path, args: &[&str]) -> Run {
         .arg(root)
         .args(args)
         .env("NO_COLOR", "1")
+        // Only the bundled font and [print] fonts: the same PDF on every machine.
+        .env("ROSTER_NO_SYSTEM_FONTS", "1")
         .output()
         .expect("run roster");
     Run {

@@ -6,6 +6,8 @@
 //! box of changes since the previous printing.
 
 #[cfg(feature = "pdf")]
+mod glyphs;
+#[cfg(feature = "pdf")]
 pub mod pdf;
 
 use std::collections::BTreeMap;
@@ -128,7 +130,8 @@ const LABEL_KEYS: [(&str, &str); 13] = [
 ];
 
 /// Builds the print data from the print-redacted roster and its redacted history.
-pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>, fonts: Vec<String>) -> PrintData {
+/// Its `fonts` are left empty, for the PDF to fill in.
+pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>) -> PrintData {
     let c = &r.config;
     let label = |k: &str| labels.get(k).cloned().unwrap_or_default();
     let date = c
@@ -153,7 +156,7 @@ pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>, fo
         .districts
         .iter()
         .map(|d| PrintDistrict {
-            title: d.name.clone(),
+            title: typeset_text(&d.name),
             depth: d.depth,
             date: d.current().map(|e| label("print_in_force").replace("{date}", &e.date.to_string())),
             bodies: d
@@ -162,7 +165,10 @@ pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>, fo
                     e.bodies
                         .iter()
                         .filter(|b| !b.members.is_empty())
-                        .map(|b| PrintBody { name: b.name.clone(), members: b.members.iter().map(member).collect() })
+                        .map(|b| PrintBody {
+                            name: typeset_text(&b.name),
+                            members: b.members.iter().map(member).collect(),
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -190,7 +196,7 @@ pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>, fo
         },
         columns: c.print.columns,
         font_size: c.print.font_size,
-        fonts,
+        fonts: Vec::new(),
         labels: LABEL_KEYS.iter().map(|(k, src)| (*k, label(src))).collect(),
         cols,
         changes,
@@ -202,14 +208,19 @@ pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>, fo
 
 fn member(m: &crate::model::Member) -> PrintMember {
     PrintMember {
-        name: m.name.clone(),
-        post: m.post.clone(),
-        duties: m.duties.as_deref().map(markdown::plain),
+        name: typeset_text(&m.name),
+        post: typeset_text(&m.post),
+        duties: m.duties.as_deref().map(|d| typeset_text(&markdown::plain(d))),
         office_phone: m.office_phone.as_ref().map(|p| p.national.clone()),
         mobile: m.mobile.as_ref().map(|p| p.national.clone()),
-        office: m.office.clone(),
-        hours: m.hours.clone(),
+        office: m.office.as_deref().map(typeset_text),
+        hours: m.hours.as_deref().map(typeset_text),
     }
+}
+
+/// The last guard before the page: no control character (refused by validation) is set.
+fn typeset_text(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
 }
 
 /// The changes of editions dated after `since` (default: the changes that took effect on the
@@ -335,24 +346,28 @@ pub fn render(
     let history = full_history.redacted(full.config.publish.print);
     let labels = &ctx.theme.labels;
     let mut errors = Vec::new();
+    #[allow(unused_mut)]
+    let mut data = data(&roster, &history, labels);
     #[cfg(feature = "pdf")]
     let fonts = if want_pdf && full.config.print.pdf {
         let _t = crate::timing::stage("print: find fonts");
-        match pdf::Fonts::find(ctx.root, &full.config.print.fonts) {
-            Ok(f) => Some(f),
-            Err(d) => {
-                errors.push(d);
+        let needed = glyphs::needed(&data);
+        match pdf::Fonts::find(ctx.root, &full.config.print.fonts, &needed, pdf::system_scan_allowed()) {
+            Ok((fonts, warnings)) => {
+                errors.extend(warnings);
+                let missing = needed.into_iter().filter(|c| !fonts.covers(*c)).collect();
+                errors.extend(glyphs::warnings(ctx.root, &roster, &missing));
+                data.fonts = fonts.families.clone();
+                Some(fonts)
+            }
+            Err(e) => {
+                errors.extend(e);
                 None
             }
         }
     } else {
         None
     };
-    #[cfg(feature = "pdf")]
-    let families = fonts.as_ref().map(|f| f.families.clone()).unwrap_or_default();
-    #[cfg(not(feature = "pdf"))]
-    let families = Vec::new();
-    let data = data(&roster, &history, labels, families);
     #[derive(Serialize)]
     struct Page<'a> {
         p: &'a PrintData,

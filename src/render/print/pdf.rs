@@ -1,11 +1,15 @@
 //! `print/roster.pdf`, typeset in-process with Typst.
 //!
 //! A small [`World`] serves two files: the print template (`main.typ`) and `roster.json`,
-//! the [`PrintData`]. Fonts come from the system (scanned once per process) and from the
-//! font files named in `[print] fonts`. The PDF is untagged (for press), carries a document id
-//! and date derived from the data, so the same input gives the same bytes, and its text is
-//! 100 % black in CMYK (set by the template).
+//! the [`PrintData`]. Fonts come, in this order of preference, from the files and families
+//! named in `[print] fonts`, from the system, and from the font bundled with roster (Noto Serif
+//! CJK SC, subset by `fonts/make-subset.sh`), so that a machine without any Chinese font still
+//! prints. The system is scanned only when the named fonts and the bundled one do not cover
+//! the text (a scan costs most of a cold build), and at most once per process. The PDF is
+//! untagged (for press), carries a document id and date derived from the data, so the same
+//! input gives the same bytes, and its text is 100 % black in CMYK (set by the template).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -21,9 +25,22 @@ use typst_layout::PagedDocument;
 use super::PrintData;
 use crate::diag::Diagnostic;
 
-/// Families tried when `[print] fonts` names none that is installed: Chinese serif and sans
-/// faces as installed by fonts-noto-cjk, Adobe's Source Han and the usual Windows and macOS
-/// ones.
+/// The family of the bundled font.
+pub const BUNDLED_FAMILY: &str = "Noto Serif CJK SC";
+
+/// The bundled font files: Regular and Bold (SIL Open Font License 1.1, see `fonts/OFL.txt`).
+const BUNDLED: [&[u8]; 2] = [
+    include_bytes!("../../../fonts/NotoSerifCJKsc-Subset-Regular.otf"),
+    include_bytes!("../../../fonts/NotoSerifCJKsc-Subset-Bold.otf"),
+];
+
+/// Set to `1` (tests only), the system's fonts are never scanned: only `[print] fonts` and the
+/// bundled font are used, as on a machine without fonts.
+pub const NO_SYSTEM_FONTS_ENV: &str = "ROSTER_NO_SYSTEM_FONTS";
+
+/// Installed families preferred for Chinese text when the system is scanned: Chinese serif and
+/// sans faces as installed by fonts-noto-cjk, Adobe's Source Han and the usual Windows and
+/// macOS ones.
 const CJK_FAMILIES: &[&str] = &[
     "Noto Serif CJK SC",
     "Noto Sans CJK SC",
@@ -35,12 +52,19 @@ const CJK_FAMILIES: &[&str] = &[
     "Noto Sans CJK TC",
 ];
 
-/// 中: a font without it cannot set a Chinese roster.
-const PROBE: u32 = 0x4E2D;
+fn bundled_fonts() -> &'static [Font] {
+    static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
+    FONTS.get_or_init(|| BUNDLED.iter().filter_map(|data| Font::new(Bytes::new(*data), 0)).collect())
+}
 
-fn system_fonts() -> &'static Vec<(FontPath, FontInfo)> {
+fn system_fonts() -> &'static [(FontPath, FontInfo)] {
     static FONTS: OnceLock<Vec<(FontPath, FontInfo)>> = OnceLock::new();
     FONTS.get_or_init(|| typst_kit::fonts::system().collect())
+}
+
+/// Whether the system's fonts may be scanned (not with [`NO_SYSTEM_FONTS_ENV`] set).
+pub fn system_scan_allowed() -> bool {
+    std::env::var_os(NO_SYSTEM_FONTS_ENV).is_none_or(|v| v.is_empty() || v == "0")
 }
 
 /// The fonts of one build.
@@ -48,62 +72,91 @@ pub struct Fonts {
     store: FontStore,
     /// Families for the template, in order of preference.
     pub families: Vec<String>,
+    /// Whether the system's fonts were scanned for this build.
+    pub scanned_system: bool,
 }
 
 impl Fonts {
-    /// Finds the fonts: files named in `configured` (relative to the site root) and system
-    /// fonts; fails when none of them can set Chinese text.
-    pub fn find(root: &Path, configured: &[String]) -> Result<Fonts, Diagnostic> {
+    /// Finds the fonts for a text made of the characters `needed`: the files and families named
+    /// in `configured` (files relative to the site root), the bundled font, and the system's
+    /// fonts (if `allow_system`) when those do not cover `needed` or a configured family is none
+    /// of them. Returns
+    /// the fonts and warnings about configured ones that were not found, or the errors.
+    pub fn find(
+        root: &Path,
+        configured: &[String],
+        needed: &BTreeSet<char>,
+        allow_system: bool,
+    ) -> Result<(Fonts, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut store = FontStore::new();
-        let mut families: Vec<String> = Vec::new();
+        let mut named: Vec<String> = Vec::new();
+        let mut errors = Vec::new();
         for entry in configured {
             let path = root.join(entry);
-            if path.is_file() {
-                let found: Vec<(FontPath, FontInfo)> = typst_kit::fonts::scan(&path).collect();
-                if found.is_empty() {
-                    return Err(Diagnostic::error(
+            if !path.is_file() {
+                push_family(&mut named, entry);
+                continue;
+            }
+            let found: Vec<Font> =
+                std::fs::read(&path).map(|data| Font::iter(Bytes::new(data)).collect()).unwrap_or_default();
+            if found.is_empty() {
+                errors.push(
+                    Diagnostic::error(
                         "roster.toml",
                         format!("[print] fonts: `{entry}` is not a font file Typst can read"),
                     )
-                    .with_help("use an OpenType or TrueType file (.otf, .ttf, .ttc), or a family name"));
-                }
-                for (source, info) in found {
-                    push_family(&mut families, info.family.as_str());
-                    store.push((source, info));
-                }
-            } else {
-                push_family(&mut families, entry);
+                    .with_help("use an OpenType or TrueType file (.otf, .ttf, .ttc), or a family name"),
+                );
+            }
+            for font in found {
+                push_family(&mut named, font.info().family.as_str());
+                store.push((font.clone(), font.info().clone()));
             }
         }
-        let system = system_fonts();
-        for (source, info) in system {
-            store.push((FontPath { path: source.path.clone(), index: source.index }, info.clone()));
+        if !errors.is_empty() {
+            return Err(errors);
         }
-        let book = store.book();
-        let cjk = |index: usize| book.info(index).is_some_and(|i| i.coverage.contains(PROBE));
-        let installed = |family: &str| book.select_family(&family.to_lowercase()).any(cjk);
-        families.retain(|f| book.contains_family(&f.to_lowercase()) || installed(f));
-        for f in CJK_FAMILIES {
-            if installed(f) {
+        for font in bundled_fonts() {
+            store.push((font.clone(), font.info().clone()));
+        }
+        let known = |store: &FontStore, family: &str| store.book().contains_family(&family.to_lowercase());
+        let scan = allow_system
+            && (named.iter().any(|f| !known(&store, f)) || needed.iter().any(|c| !covers(store.book(), *c)));
+        if scan {
+            for (source, info) in system_fonts() {
+                store.push((FontPath { path: source.path.clone(), index: source.index }, info.clone()));
+            }
+        }
+        let mut families: Vec<String> = Vec::new();
+        for f in &named {
+            if known(&store, f) {
                 push_family(&mut families, f);
+            } else {
+                errors.push(
+                    Diagnostic::warning("roster.toml", format!("[print] fonts: no font file or installed font `{f}`"))
+                        .with_help("name a font file relative to the site folder, or the family of an installed font"),
+                );
             }
         }
-        if !families.iter().any(|f| installed(f)) {
-            // Any installed font with Chinese glyphs will do.
-            let any = book
-                .families()
-                .map(|(name, indices)| (name, indices.collect::<Vec<_>>()))
-                .find(|(_, ids)| ids.iter().any(|i| cjk(*i)));
-            if let Some((name, _)) = any {
-                push_family(&mut families, name);
+        if scan {
+            for f in CJK_FAMILIES {
+                if known(&store, f) {
+                    push_family(&mut families, f);
+                }
             }
         }
-        if !families.iter().any(|f| installed(f)) {
-            return Err(Diagnostic::error("roster.toml", "no font with Chinese characters found for print/roster.pdf")
-                .with_help("install one (Debian/Ubuntu: apt-get install fonts-noto-cjk), or name a font file in [print] fonts = [\"fonts/NotoSerifCJK.otf\"], or set [print] pdf = false"));
-        }
-        Ok(Fonts { store, families })
+        push_family(&mut families, BUNDLED_FAMILY);
+        Ok((Fonts { store, families, scanned_system: scan }, errors))
     }
+
+    /// Whether some font of this build has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        covers(self.store.book(), c)
+    }
+}
+
+fn covers(book: &FontBook, c: char) -> bool {
+    (0..).map_while(|i| book.info(i)).any(|info| info.coverage.contains(c as u32))
 }
 
 fn push_family(families: &mut Vec<String>, name: &str) {
@@ -206,5 +259,47 @@ fn hints(errors: &[SourceDiagnostic]) -> String {
         "check the template against the JSON documented in the README".to_owned()
     } else {
         list.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(text: &str) -> BTreeSet<char> {
+        text.chars().collect()
+    }
+
+    #[test]
+    fn the_bundled_font_sets_a_roster_without_any_scan() {
+        let needed = chars("示例市领导干部联系方式 李明 区委书记 刘燚 陈堃 139 0000 0001（）：、；—ABC");
+        // Even with the system allowed: the bundled font covers it, so nothing is scanned.
+        let (fonts, warnings) = Fonts::find(Path::new("."), &[], &needed, true).unwrap();
+        assert!(warnings.is_empty());
+        assert!(!fonts.scanned_system, "no scan when the bundled font covers the text");
+        assert_eq!(fonts.families, [BUNDLED_FAMILY]);
+        assert!(needed.iter().all(|c| fonts.covers(*c)));
+        // Regular and Bold.
+        let weights: Vec<u16> = bundled_fonts().iter().map(|f| f.info().variant.weight.to_number()).collect::<Vec<_>>();
+        assert_eq!(weights, [400, 700]);
+    }
+
+    #[test]
+    fn a_character_outside_the_bundled_font_is_found_missing() {
+        // 𪚥 (U+2A6A5) is in no Noto CJK font.
+        let needed = chars("高𪚥远");
+        let (fonts, _) = Fonts::find(Path::new("."), &[], &needed, false).unwrap();
+        assert!(!fonts.scanned_system);
+        assert!(fonts.covers('高') && fonts.covers('远'));
+        assert!(!fonts.covers('\u{2A6A5}'));
+    }
+
+    #[test]
+    fn a_configured_family_that_is_nowhere_is_a_warning() {
+        let (fonts, warnings) =
+            Fonts::find(Path::new("."), &["No Such Font Family".to_owned()], &chars("李明"), false).unwrap();
+        assert_eq!(fonts.families, [BUNDLED_FAMILY]);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("`No Such Font Family`"), "{}", warnings[0].message);
     }
 }
