@@ -165,11 +165,57 @@ pub enum Format {
 }
 
 /// Renders one diagnostic in the given format; `color` adds ANSI colours (human format).
+///
+/// Data quoted in a diagnostic never reaches a terminal raw: control characters in the
+/// message, label and help are written as `\u{1b}`, and in the quoted source line as `?`
+/// (the same number of bytes, so the caret stays under the right character).
 pub fn render(diag: &Diagnostic, format: Format, color: bool) -> String {
+    let shown = printable(diag);
     match format {
-        Format::Human => render_human(diag, color),
-        Format::Github => render_github(diag),
-        Format::Json => render_json(diag),
+        Format::Human => render_human(&shown, color),
+        Format::Github => render_github(&shown),
+        Format::Json => render_json(&shown),
+    }
+}
+
+/// `text` with every control character but line feeds written as a Rust escape (`\u{1b}`).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
+fn printable(diag: &Diagnostic) -> Diagnostic {
+    let file = diag.file.as_ref().map(|f| {
+        if f.text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+            let text: String = f
+                .text
+                .chars()
+                .map(|c| {
+                    if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                        "?".repeat(c.len_utf8())
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            SourceFile::new(f.path.clone(), text)
+        } else {
+            f.clone()
+        }
+    });
+    Diagnostic {
+        severity: diag.severity,
+        path: escape_controls(&diag.path).into_owned(),
+        file,
+        span: diag.span.clone(),
+        message: escape_controls(&diag.message).into_owned(),
+        label: diag.label.as_deref().map(|l| escape_controls(l).into_owned()),
+        help: diag.help.as_deref().map(|h| escape_controls(h).into_owned()),
     }
 }
 

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use codespan_reporting::term::termcolor::{Color, ColorChoice, ColorSpec, StandardStream, WriteColor};
 
-use crate::diag::did_you_mean;
+use crate::diag::{did_you_mean, escape_controls};
 use crate::history::{self, Change, History, Kind};
 use crate::model::{FieldSet, Roster};
 use crate::render::{changes::describe, theme::default_labels};
@@ -117,15 +117,16 @@ fn print_text(roster: &Roster, d: usize, from: usize, to: usize, changes: &[Chan
     let district = &roster.districts[d];
     let (a, b) = (&district.editions[from], &district.editions[to]);
     out.set_color(ColorSpec::new().set_bold(true))?;
-    write!(out, "{} ({})", district.name, district.path)?;
+    // Data never reaches the terminal raw: control characters are written as escapes.
+    write!(out, "{} ({})", escape_controls(&district.name), district.path)?;
     out.reset()?;
     write!(out, ": {} → {}", a.date, b.date)?;
     if let Some(reason) = &b.reason {
-        write!(out, " · {reason}")?;
+        write!(out, " · {}", escape_controls(reason))?;
     }
     writeln!(out)?;
     for c in changes {
-        let line = describe(roster, c, &labels);
+        let line = escape_controls(&describe(roster, c, &labels)).into_owned();
         let (kind, rest) =
             line.split_once(labels.get("punct_colon").map_or(":", String::as_str)).unwrap_or(("", &line));
         write!(out, "  ")?;

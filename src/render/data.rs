@@ -250,10 +250,18 @@ pub fn popolo(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 
 /// A spreadsheet cell: text that begins with `=`, `+`, `-`, `@`, tab or carriage return would
 /// be taken for a formula by Excel and LibreOffice, so it gets a leading `'`.
+///
+/// It is also the last guard before the file: control characters other than line breaks,
+/// which validation refuses, are dropped.
 pub fn cell(text: &str) -> String {
+    let text: std::borrow::Cow<'_, str> = if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect::<String>().into()
+    } else {
+        text.into()
+    };
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
+        _ => text.into_owned(),
     }
 }
 

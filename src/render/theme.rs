@@ -147,23 +147,39 @@ fn compile(templates: &BTreeMap<String, (String, String)>, diags: &mut Vec<Diagn
 }
 
 /// Escapes text for HTML element content and quoted attribute values. (Tera's default also
-/// escapes `/`, which only makes URLs unreadable.)
+/// escapes `/`, which only makes URLs unreadable.) It is also the last guard before a file:
+/// control characters other than tab and line breaks, which validation refuses, are dropped
+/// here all the same, so none can reach an HTML or XML file.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     let mut last = 0;
-    // The five characters are ASCII, so a byte scan finds them and never splits a character.
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+    let bytes = input.as_bytes();
+    // The five characters and the C0 controls are ASCII, and a C1 control is 0xC2 0x80–0x9F,
+    // so a byte scan finds them all and never splits a character.
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (entity, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1f | 0x7f => ("", 1),
+            0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => ("", 2),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&input[last..i]);
         out.push_str(entity);
-        last = i + 1;
+        i += len;
+        last = i;
     }
     out.push_str(&input[last..]);
     out
@@ -269,7 +285,8 @@ mod tests {
 
     proptest! {
         /// Any text, Chinese and markup included, comes out with no character that could open
-        /// or close markup, and unescapes to exactly what went in.
+        /// or close markup and no control character, and unescapes to exactly what went in,
+        /// less its control characters.
         #[test]
         fn escaping_is_complete_and_lossless(s in "(?s).{0,64}|[<>&\"'a中]{0,16}") {
             let e = escape_html(&s);
@@ -278,8 +295,19 @@ mod tests {
                 let rest = &e[i..];
                 prop_assert!(["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].iter().any(|x| rest.starts_with(x)));
             }
-            prop_assert_eq!(unescape(&e), s);
+            // Lossless but for control characters, the last guard drops.
+            let kept: String = s.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect();
+            prop_assert_eq!(unescape(&e), kept);
+            prop_assert!(!e.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')));
         }
+    }
+
+    #[test]
+    fn control_characters_never_reach_html() {
+        assert_eq!(escape_html("控\u{1b}]0;pwned\u{7}\u{1b}[2J红"), "控]0;pwned[2J红");
+        assert_eq!(escape_html("a\u{0}b\u{b}c\u{7f}d\u{85}e\u{9f}f"), "abcdef");
+        assert_eq!(escape_html("一\t二\n三\r\n"), "一\t二\n三\r\n");
+        assert_eq!(escape_html("é\u{a0}Â"), "é\u{a0}Â");
     }
 
     #[test]

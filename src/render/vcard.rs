@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use super::{links, markdown};
 use crate::model::{Member, Roster};
 
-/// Escapes a text value (RFC 6350 §3.4): backslash, comma, semicolon and newline.
+/// Escapes a text value (RFC 6350 §3.4): backslash, comma, semicolon and newline; other
+/// control characters (refused by validation) are dropped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -16,7 +17,8 @@ pub fn escape(text: &str) -> String {
             ',' => out.push_str("\\,"),
             ';' => out.push_str("\\;"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            // The last guard: no control character reaches the file.
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }

@@ -44,6 +44,18 @@ pub fn page(file: &FileRef, slug: String, diags: &mut Vec<Diagnostic>) -> Option
         }
     };
     let body = file.text[body_start..].to_owned();
+    if let Some((at, c)) = body.char_indices().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        let start = body_start + at;
+        diags.push(
+            Diagnostic::at(
+                file,
+                start..start + c.len_utf8(),
+                format!("the page contains the control character U+{:04X}", c as u32),
+            )
+            .with_label("here")
+            .with_help("remove it: control characters are never published"),
+        );
+    }
     let mut page = PageSource { file: file.clone(), slug, title: None, order: None, description: None, body };
     let Some(fm) = fm else {
         if !page.slug.is_empty() {

@@ -2,6 +2,7 @@
 //! spanned records. Nothing here judges the data beyond its shape (types, unknown and missing
 //! keys, file names); the `model` stage validates meaning.
 
+pub mod chars;
 pub mod frontmatter;
 pub mod parse;
 pub mod reader;

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::reader::{self, TableReader};
+use super::chars;
+use super::reader::{self, TableReader, Text};
 use super::{BodySource, DistrictMeta, EditionSource, MemberSource};
 use crate::diag::{Diagnostic, FileRef};
 
@@ -17,12 +18,13 @@ pub fn district(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Option<DistrictM
     let table = reader::parse(file, diags)?;
     let mut r = TableReader::new(file, &table, "district.toml", DISTRICT_KEYS, diags);
     let name = r.required_string("name", &(0..0));
+    label(file, "name", name.as_ref(), r.diags);
     let meta = DistrictMeta {
         file: file.clone(),
         name,
         kind: r.string("kind"),
         order: r.integer("order"),
-        intro: r.string("intro"),
+        intro: r.markdown("intro"),
     };
     r.finish();
     Some(meta)
@@ -34,7 +36,7 @@ pub fn edition(file: &FileRef, date: NaiveDate, diags: &mut Vec<Diagnostic>) -> 
     let mut r = TableReader::new(file, &table, "edition", EDITION_KEYS, diags);
     let reason = r.string("reason");
     let source = r.string("source");
-    let note = r.string("note");
+    let note = r.markdown("note");
     let body_tables = r.tables("body");
     if body_tables.is_empty() && r.span_of("body").is_none() {
         r.diags.push(
@@ -46,6 +48,7 @@ pub fn edition(file: &FileRef, date: NaiveDate, diags: &mut Vec<Diagnostic>) -> 
     for (t, span) in body_tables {
         let mut b = TableReader::new(file, t, "body", BODY_KEYS, r.diags);
         let name = b.required_string("name", &span);
+        label(file, "name", name.as_ref(), b.diags);
         let member_tables = b.tables("member");
         let mut members = Vec::with_capacity(member_tables.len());
         for (mt, mspan) in member_tables {
@@ -60,12 +63,24 @@ pub fn edition(file: &FileRef, date: NaiveDate, diags: &mut Vec<Diagnostic>) -> 
     Some(EditionSource { file: file.clone(), date, reason, source, note, bodies })
 }
 
+/// Checks a name, post or id where it was read (see [`chars::check_label`]).
+fn label(file: &FileRef, key: &str, text: Option<&Text>, diags: &mut Vec<Diagnostic>) {
+    if let Some(t) = text {
+        chars::check_label(file, t.span.clone(), key, &t.value, diags);
+    }
+}
+
 fn member(m: &mut TableReader<'_, '_>, span: std::ops::Range<usize>) -> MemberSource {
+    let (id, name, post) = (m.string("id"), m.required_string("name", &span), m.required_string("post", &span));
+    let file = m.file();
+    for (key, text) in [("id", &id), ("name", &name), ("post", &post)] {
+        label(file, key, text.as_ref(), m.diags);
+    }
     MemberSource {
-        id: m.string("id"),
-        name: m.required_string("name", &span),
-        post: m.required_string("post", &span),
-        duties: m.string("duties"),
+        id,
+        name,
+        post,
+        duties: m.markdown("duties"),
         mobile: m.string("mobile"),
         office_phone: m.string("office_phone"),
         office: m.string("office"),

@@ -10,6 +10,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use toml::de::{DeTable, DeValue};
 
+use super::chars;
 use crate::diag::{Diagnostic, FileRef, did_you_mean};
 
 /// A string from the input with the byte range it came from.
@@ -145,12 +146,24 @@ impl<'t, 'i> TableReader<'t, 'i> {
         );
     }
 
-    /// An optional string; an empty or blank string counts as absent.
+    /// An optional string of one line; an empty or blank string counts as absent.
     pub fn string(&mut self, key: &str) -> Option<Text> {
+        self.text(key, chars::Kind::Plain)
+    }
+
+    /// An optional Markdown string (tab and line breaks allowed); blank counts as absent.
+    pub fn markdown(&mut self, key: &str) -> Option<Text> {
+        self.text(key, chars::Kind::Markdown)
+    }
+
+    fn text(&mut self, key: &str, kind: chars::Kind) -> Option<Text> {
         let value = self.get(key)?;
         match value.get_ref() {
             DeValue::String(s) => {
                 let trimmed = s.trim();
+                if let Some((at, c)) = chars::forbidden(trimmed, kind) {
+                    self.diags.push(chars::forbidden_error(self.file, value.span(), key, at, c, kind));
+                }
                 (!trimmed.is_empty()).then(|| Text { value: trimmed.to_owned(), span: value.span() })
             }
             _ => {
@@ -266,7 +279,12 @@ impl<'t, 'i> TableReader<'t, 'i> {
         let mut out = Vec::new();
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::String(s) => out.push(Text { value: s.trim().to_owned(), span: item.span() }),
+                DeValue::String(s) => {
+                    if let Some((at, c)) = chars::forbidden(s, chars::Kind::Plain) {
+                        self.diags.push(chars::forbidden_error(self.file, item.span(), key, at, c, chars::Kind::Plain));
+                    }
+                    out.push(Text { value: s.trim().to_owned(), span: item.span() })
+                }
                 _ => self.type_error(key, item, "a string"),
             }
         }

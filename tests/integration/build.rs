@@ -111,6 +111,7 @@ const XSS_ATTR: &str = "\" onmouseover=\"alert(1)";
 #[test]
 fn text_from_the_data_is_escaped_everywhere() {
     let all = format!("{XSS} {XSS_LINK} {XSS_ATTR}");
+    let label = format!("{XSS} {XSS_ATTR}");
     let dir = site(&[
         (
             "roster.toml",
@@ -122,12 +123,17 @@ fn text_from_the_data_is_escaped_everywhere() {
         ),
         ("content/_index.md", &format!("+++\ntitle = \"{}\"\n+++\n{all}\n\n<img src=x onerror=alert(1)>\n", esc(&all))),
         ("content/pages/about.md", &format!("+++\ntitle = \"{}\"\n+++\n{all}\n", esc(&all))),
-        ("content/x/district.toml", &format!("name = \"{0}\"\nkind = \"{0}\"\nintro = \"{0}\"\n", esc(&all))),
+        // Names and posts hold at most 64 characters: the script and the attribute breaker.
+        (
+            "content/x/district.toml",
+            &format!("name = \"{1}\"\nkind = \"{0}\"\nintro = \"{0}\"\n", esc(&all), esc(&label)),
+        ),
         (
             "content/x/2022-01-01.toml",
             &format!(
-                "reason = \"{0}\"\nsource = \"{0}\"\nnote = \"{0}\"\n[[body]]\nname = \"{0}\"\n[[body.member]]\nname = \"{0}\"\npost = \"{0}\"\nduties = \"{0}\"\noffice = \"{0}\"\nhours = \"{0}\"\nmobile = \"139 0000 0001\"\n",
-                esc(&all)
+                "reason = \"{0}\"\nsource = \"{0}\"\nnote = \"{0}\"\n[[body]]\nname = \"{1}\"\n[[body.member]]\nname = \"{1}\"\npost = \"{1}\"\nduties = \"{0}\"\noffice = \"{0}\"\nhours = \"{0}\"\nmobile = \"139 0000 0001\"\n",
+                esc(&all),
+                esc(&label)
             ),
         ),
     ]);

@@ -68,9 +68,17 @@ fn toml_str(s: &str) -> String {
     out
 }
 
-/// A site with `v` in every text field of the data and of the front matter.
+/// `v` as a one-line field may hold it: tab and line breaks (allowed only in Markdown) become
+/// spaces, and it is cut to the 64 characters of a name.
+fn one_line(v: &str) -> String {
+    v.replace(['\n', '\t'], " ").chars().take(64).collect()
+}
+
+/// A site with `v` in every text field of the data and of the front matter (as [`one_line`]
+/// in the one-line fields, as it is in the Markdown ones).
 fn hostile_site(v: &str) -> std::path::PathBuf {
-    let s = toml_str(v);
+    let m = toml_str(v);
+    let s = toml_str(&one_line(v));
     site(&[
         (
             "roster.toml",
@@ -80,12 +88,12 @@ fn hostile_site(v: &str) -> std::path::PathBuf {
         ),
         ("content/_index.md", &format!("+++\ntitle = {s}\ndescription = {s}\n+++\n{v}\n\n*{v}*\n")),
         ("content/pages/about.md", &format!("+++\ntitle = {s}\n+++\n# {v}\n\n{v}\n\n> {v}\n")),
-        ("content/x/district.toml", &format!("name = {s}\nkind = {s}\nintro = {s}\n")),
+        ("content/x/district.toml", &format!("name = {s}\nkind = {s}\nintro = {m}\n")),
         ("content/x/y/district.toml", &format!("name = {s}\n")),
         (
             "content/x/2022-01-01.toml",
             &format!(
-                "reason = {s}\nsource = {s}\nnote = {s}\n[[body]]\nname = {s}\n[[body.member]]\nid = \"a\"\nname = {s}\npost = {s}\nduties = {s}\noffice = {s}\nhours = {s}\nmobile = \"139 0000 0001\"\noffice_phone = \"028-3812 0001\"\n[[body.member]]\nid = \"b\"\nname = \"乙\"\npost = \"副职\"\n"
+                "reason = {s}\nsource = {s}\nnote = {m}\n[[body]]\nname = {s}\n[[body.member]]\nid = \"a\"\nname = {s}\npost = {s}\nduties = {m}\noffice = {s}\nhours = {s}\nmobile = \"139 0000 0001\"\noffice_phone = \"028-3812 0001\"\n[[body.member]]\nid = \"b\"\nname = \"乙\"\npost = \"副职\"\n"
             ),
         ),
         (
