@@ -219,10 +219,27 @@ fn printable(diag: &Diagnostic) -> Diagnostic {
     }
 }
 
+/// A source line longer than this is not quoted (a 100,000-character name would flood the
+/// terminal); the place is given as path:line:col instead.
+const MAX_QUOTED_LINE: usize = 400;
+
+/// The line of `text` around byte `at`.
+fn line_at(text: &str, at: usize) -> &str {
+    let at = clamp_to_char_boundary(text, at);
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
 fn render_human(diag: &Diagnostic, color: bool) -> String {
     let (Some(file), Some(span)) = (&diag.file, &diag.span) else {
         return render_unplaced(diag);
     };
+    if line_at(&file.text, span.start).len() > MAX_QUOTED_LINE {
+        let (line, col) = file.line_col(span.start);
+        let placed = Diagnostic { path: format!("{}:{line}:{col}", diag.path), file: None, span: None, ..diag.clone() };
+        return render_unplaced(&placed);
+    }
     let span =
         clamp_to_char_boundary(&file.text, span.start)..clamp_to_char_boundary(&file.text, span.end.max(span.start));
     let level = match diag.severity {
@@ -289,7 +306,9 @@ fn render_json(diag: &Diagnostic) -> String {
         None => (None, None),
     };
     let source_line = match (&diag.file, line) {
-        (Some(file), Some(line)) => file.text.lines().nth(line - 1).map(str::to_owned),
+        (Some(file), Some(line)) => {
+            file.text.lines().nth(line - 1).filter(|l| l.len() <= MAX_QUOTED_LINE).map(str::to_owned)
+        }
         _ => None,
     };
     let value = serde_json::json!({

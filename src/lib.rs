@@ -95,6 +95,8 @@ pub const PROGRESS_ENTRIES: usize = 20_000;
 pub struct Outcome {
     /// Errors and warnings, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Staging folders of killed builds removed before this one.
+    pub removed_stale: usize,
     /// Files written (0 for a failed build or a check).
     pub files: usize,
     pub output: PathBuf,
@@ -151,14 +153,18 @@ pub fn render_parts(root: &Path, opts: &BuildOptions, parts: render::Parts, sink
 /// everything succeeded. On any error the previous output is left exactly as it was.
 pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
     let output = opts.output.clone().unwrap_or_else(|| root.join("public"));
-    let fail = |diagnostics: Vec<Diagnostic>| Outcome { diagnostics, files: 0, output: output.clone() };
     let shown = output.display().to_string();
     if let Err(why) = output::check_output_dir(root, &output) {
-        return fail(vec![Diagnostic::error(shown, why)]);
+        return Outcome { diagnostics: vec![Diagnostic::error(shown, why)], removed_stale: 0, files: 0, output };
     }
     if opts.print_only {
         return build_print_only(root, opts, &output);
     }
+    let removed_stale = output::remove_stale(&output);
+    let fail = |mut diagnostics: Vec<Diagnostic>| {
+        merge_repeated_write_errors(&mut diagnostics);
+        Outcome { diagnostics, removed_stale, files: 0, output: output.clone() }
+    };
     let staging = match output::Staging::new(&output) {
         Ok(s) => s,
         Err(e) => {
@@ -175,7 +181,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
         return fail(vec![Diagnostic::error(shown, format!("cannot write to the staging folder: {e}"))]);
     }
     match output::commit(staging) {
-        Ok(()) => Outcome { diagnostics, files, output },
+        Ok(()) => Outcome { diagnostics, removed_stale, files, output },
         Err(e) => {
             let mut diagnostics = diagnostics;
             diagnostics.push(Diagnostic::error(shown, format!("cannot replace the output folder: {e}")));
@@ -184,16 +190,39 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Outcome {
     }
 }
 
+/// One error for each kind of failed write (a full disk, a folder without write permission),
+/// with the number of files it stopped, instead of one per file.
+fn merge_repeated_write_errors(diags: &mut Vec<Diagnostic>) {
+    const PREFIX: &str = "cannot write output: ";
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for d in diags.iter().filter(|d| d.message.starts_with(PREFIX)) {
+        *counts.entry(d.message.clone()).or_default() += 1;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    diags.retain_mut(|d| {
+        let Some(&n) = counts.get(&d.message) else { return true };
+        if n < 2 || !seen.insert(d.message.clone()) {
+            return n < 2;
+        }
+        d.message = format!("{} ({n} files, the first {})", d.message, d.path);
+        true
+    });
+}
+
 /// `roster build --print-only`: swaps in `<output>/print/` alone.
 fn build_print_only(root: &Path, opts: &BuildOptions, output: &Path) -> Outcome {
     let shown = output.display().to_string();
-    let fail = |diagnostics: Vec<Diagnostic>| Outcome { diagnostics, files: 0, output: output.to_path_buf() };
+    let target = output.join("print");
+    let removed_stale = output::remove_stale(&target);
+    let fail = |mut diagnostics: Vec<Diagnostic>| {
+        merge_repeated_write_errors(&mut diagnostics);
+        Outcome { diagnostics, removed_stale, files: 0, output: output.to_path_buf() }
+    };
     let fresh = !output.exists();
     let prepared = std::fs::create_dir_all(output).and_then(|()| if fresh { output::mark(output) } else { Ok(()) });
     if let Err(e) = prepared {
         return fail(vec![Diagnostic::error(shown, format!("cannot create the output folder: {e}"))]);
     }
-    let target = output.join("print");
     let staging = match output::Staging::new(&target) {
         Ok(s) => s,
         Err(e) => {
@@ -207,7 +236,7 @@ fn build_print_only(root: &Path, opts: &BuildOptions, output: &Path) -> Outcome 
     }
     let files = sink.inner().file_count();
     match output::commit(staging) {
-        Ok(()) => Outcome { diagnostics, files, output: output.to_path_buf() },
+        Ok(()) => Outcome { diagnostics, removed_stale, files, output: output.to_path_buf() },
         Err(e) => {
             let mut diagnostics = diagnostics;
             diagnostics.push(Diagnostic::error(shown, format!("cannot replace print/: {e}")));
@@ -219,5 +248,5 @@ fn build_print_only(root: &Path, opts: &BuildOptions, output: &Path) -> Outcome 
 /// `roster check`: everything `build` does except writing.
 pub fn check(root: &Path, opts: &BuildOptions) -> Outcome {
     let diagnostics = render_into(root, opts, &output::NullSink);
-    Outcome { diagnostics, files: 0, output: PathBuf::new() }
+    Outcome { diagnostics, removed_stale: 0, files: 0, output: PathBuf::new() }
 }

@@ -205,6 +205,9 @@ fn summary(errors: usize, warnings: usize) -> String {
 }
 
 fn finish(outcome: &Outcome, format: Format, writes: bool, done: impl FnOnce() -> String) -> ExitCode {
+    if outcome.removed_stale > 0 {
+        eprintln!("removed {} staging folder(s) left by builds that were killed", outcome.removed_stale);
+    }
     report(&outcome.diagnostics, format);
     if !outcome.ok() {
         if format == Format::Human && writes {

@@ -248,7 +248,26 @@ fn member(file: &FileRef, m: &MemberSource, config: &Config, diags: &mut Vec<Dia
             );
             return None;
         }
-        None => id::derive(&name.value),
+        None => {
+            let derived = id::derive(&name.value);
+            // The id is a folder name (people/<id>/): keep it well under any file system's limit.
+            if derived.len() > crate::source::chars::MAX_LABEL_CHARS {
+                diags.push(
+                    Diagnostic::at(
+                        file,
+                        name.span.clone(),
+                        format!("the id derived from this name is {} characters long", derived.len()),
+                    )
+                    .with_label("too long for a page address")
+                    .with_help(format!(
+                        "give the member an explicit `id` of at most {} characters",
+                        crate::source::chars::MAX_LABEL_CHARS
+                    )),
+                );
+                return None;
+            }
+            derived
+        }
     };
     let id_use = IdUse {
         id: id.clone(),

@@ -83,6 +83,46 @@ fn absolute(path: &Path) -> PathBuf {
     resolved
 }
 
+/// Removes the staging folders of `output` that builds killed before they finished left
+/// behind: folders named `.{name}.roster-staging-{pid}-{n}` (or with `.old`, from the swap by
+/// two renames) whose process no longer runs. Returns how many it removed. Where it cannot
+/// tell whether a process runs (not on Linux) it removes none.
+pub fn remove_stale(output: &Path) -> usize {
+    let output = absolute(output);
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return 0;
+    };
+    let prefix = format!(".{}.roster-staging-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && !process_runs(pid) && std::fs::remove_dir_all(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(target_os = "linux")]
+fn process_runs(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_runs(_pid: u32) -> bool {
+    true
+}
+
 /// A staging folder beside the output; removed on drop unless committed.
 pub struct Staging {
     pub dir: PathBuf,

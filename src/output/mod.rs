@@ -13,7 +13,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use commit::{MARKER, Staging, check_output_dir, commit, mark};
+pub use commit::{MARKER, Staging, check_output_dir, commit, mark, remove_stale};
 pub use paths::is_safe_path;
 
 /// Receives the files of the site; called from many threads at once.

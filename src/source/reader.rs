@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use toml::de::{DeTable, DeValue};
 
 use super::chars;
@@ -257,6 +257,14 @@ impl<'t, 'i> TableReader<'t, 'i> {
             }
         };
         match parse_date(&text) {
+            Some(date) if date.year() < EARLIEST_YEAR => {
+                self.diags.push(
+                    Diagnostic::at(self.file, value.span(), format!("`{key}` is before {EARLIEST_YEAR}: `{text}`"))
+                        .with_label("not a date of a roster")
+                        .with_help("write the date as YYYY-MM-DD, e.g. 2022-02-07"),
+                );
+                None
+            }
             Some(date) => Some((date, value.span())),
             None => {
                 self.diags.push(
@@ -339,6 +347,10 @@ impl<'t, 'i> TableReader<'t, 'i> {
         }
     }
 }
+
+/// No roster date (an edition, a verification) is earlier: an earlier one is a typing mistake
+/// such as `0000-01-01`.
+pub const EARLIEST_YEAR: i32 = 1900;
 
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {

@@ -157,6 +157,15 @@ fn collect_district_file(district: &mut DistrictFiles, rel: String, name: &str, 
     };
     district.edition_files += 1;
     match parse_date(stem) {
+        Some(date) if chrono::Datelike::year(&date) < crate::source::reader::EARLIEST_YEAR => {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("edition file name `{name}` is before {}", crate::source::reader::EARLIEST_YEAR),
+                )
+                .with_help("name an edition after the date it takes effect, as YYYY-MM-DD.toml (e.g. 2022-02-08.toml)"),
+            );
+        }
         Some(date) => district.editions.push((rel, date)),
         None => {
             let what = if stem.len() == 10 && stem.as_bytes()[4] == b'-' {

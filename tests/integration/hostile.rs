@@ -373,3 +373,121 @@ fn private_values_appear_in_no_output() {
     let log = std::fs::read_to_string(dir.join("public/a/changes/index.html")).unwrap();
     assert!(log.contains("已变更（不公开）"), "{log}");
 }
+
+/// One bad value of a careless editor or an attacker: (field, TOML value, what the error says).
+const BAD_VALUES: &[(&str, &str, &str)] = &[
+    ("mobile", r#""139 OOOO 0001""#, "`O` looks like 0"),
+    ("office_phone", r#""028-3813 OO12""#, "`O` looks like 0"),
+    ("mobile", r#""139 ABCD 0001""#, "`A`, `B`, `C`, `D`"),
+    ("office_phone", r#""1-800-FLOWERS""#, "no letters"),
+    ("mobile", r#""139 0000 000l""#, "`l` looks like 1"),
+    ("name", r#""控\u001b]0;pwned\u0007\u001b[2J红""#, "ESC (U+001B) at character 2"),
+    ("post", r#""测试\u000b职务""#, "vertical tab (U+000B) at character 3"),
+    ("post", r#""测试\u0000职务""#, "NUL (U+0000) at character 3"),
+    ("name", r#""李\u0085明""#, "(U+0085) at character 2"),
+    ("name", r#""李\u007f明""#, "DEL (U+007F) at character 2"),
+    ("hours", r#""8:00\t23:00""#, "tab (U+0009)"),
+    ("office", r#""大楼\n301""#, "line feed (U+000A)"),
+    ("duties", r#""负责\u001b[2J工作""#, "ESC (U+001B)"),
+    ("name", r#""\u200b""#, "only invisible characters (U+200B)"),
+    ("name", r#""\u202e""#, "bidi control U+202E"),
+    ("name", r#""李\u202e明伟""#, "bidi control U+202E at character 2"),
+    ("post", r#""区长\u2066""#, "bidi control U+2066"),
+    ("id", r#""a\u202eb""#, "bidi control U+202E"),
+    ("verified", "0000-01-01", "`verified` is before 1900"),
+];
+
+fn edition_with(field: &str, value: &str) -> String {
+    let mut fields = vec![
+        ("id", "\"li-ming\"".to_owned()),
+        ("name", "\"李明\"".to_owned()),
+        ("post", "\"区长\"".to_owned()),
+        ("duties", "\"负责**全面**工作。\\n\\t第二行\"".to_owned()),
+        ("mobile", "\"139 0000 0001\"".to_owned()),
+        ("office_phone", "\"028-3812 0001\"".to_owned()),
+        ("office", "\"区政府 301 室\"".to_owned()),
+        ("hours", "\"24 小时\"".to_owned()),
+    ];
+    match fields.iter_mut().find(|(k, _)| *k == field) {
+        Some(slot) => slot.1 = value.to_owned(),
+        None => fields.push((field, value.to_owned())),
+    }
+    let lines: Vec<String> = fields.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    format!("reason = \"换届\"\n[[body]]\nname = \"区政府\"\n[[body.member]]\n{}\n", lines.join("\n"))
+}
+
+#[test]
+fn bad_values_are_refused_at_their_line_and_nothing_is_written() {
+    // The same edition with good values builds, Markdown with a tab and a line break included.
+    let good = site(&[
+        ("content/x/district.toml", "name = \"某区\"\n"),
+        ("content/x/2022-01-01.toml", &edition_with("hours", "\"24 小时\"")),
+    ]);
+    let run = roster!(good, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (field, value, says) in BAD_VALUES {
+        let text = edition_with(field, value);
+        let member = text.lines().position(|l| l == "[[body.member]]").unwrap();
+        let line = member + text.lines().skip(member).position(|l| l.starts_with(&format!("{field} = "))).unwrap() + 1;
+        let dir = site(&[("content/x/district.toml", "name = \"某区\"\n"), ("content/x/2022-01-01.toml", &text)]);
+        for command in ["check", "build"] {
+            let run = roster!(dir, command);
+            assert_eq!(run.code, 1, "{command} {field} = {value}: {}", run.stderr);
+            let place = format!("content/x/2022-01-01.toml:{line}:");
+            assert!(run.stderr.contains(&place), "{field} = {value}: no {place} in {}", run.stderr);
+            assert!(run.stderr.contains(says), "{field} = {value}: no `{says}` in {}", run.stderr);
+            // Diagnostics quote the data, never its control characters.
+            assert!(!run.stderr.chars().any(|c| c.is_control() && c != '\n'), "{field} = {value}: {:?}", run.stderr);
+        }
+        assert!(!dir.join("public").exists(), "{field} = {value}: nothing is written");
+    }
+}
+
+#[test]
+fn bad_values_outside_editions_are_refused_too() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("content/x/district.toml", "name = \"某\\u0007区\"\n", "content/x/district.toml:1:", "BEL (U+0007)"),
+        ("content/x/district.toml", "name = \"\\u200b\\u200d\"\n", "content/x/district.toml:1:", "only invisible"),
+        (
+            "roster.toml",
+            "title = \"示例\\u001b]0;x\\u0007\"\nbase_url = \"https://example.org/\"\n",
+            "roster.toml:1:",
+            "ESC (U+001B)",
+        ),
+        ("content/pages/a.md", "+++\ntitle = \"关于\"\n+++\n正文\u{1b}[2J\n", "content/pages/a.md:4:", "U+001B"),
+        ("content/x/0000-01-01.toml", "[[body]]\nname = \"区政府\"\n", "content/x/0000-01-01.toml", "is before 1900"),
+    ];
+    for (path, text, place, says) in cases {
+        let mut files = vec![
+            ("content/x/district.toml", "name = \"某区\"\n"),
+            (
+                "content/x/2022-01-01.toml",
+                "[[body]]\nname = \"区政府\"\n[[body.member]]\nname = \"李明\"\npost = \"区长\"\n",
+            ),
+        ];
+        files.retain(|(p, _)| p != path);
+        files.push((path, text));
+        let dir = site(&files);
+        let run = roster!(dir, "build");
+        assert_eq!(run.code, 1, "{path}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(place) && run.stderr.contains(says),
+            "{path}: want {place} {says} in {}",
+            run.stderr
+        );
+        assert!(!run.stderr.chars().any(|c| c.is_control() && c != '\n'), "{path}: {:?}", run.stderr);
+        assert!(!dir.join("public").exists());
+    }
+}
+
+#[test]
+fn an_overlong_name_is_refused_at_its_line() {
+    let name = "张".repeat(100_000);
+    let text = format!("[[body]]\nname = \"区政府\"\n[[body.member]]\nname = \"{name}\"\npost = \"区长\"\n");
+    let dir = site(&[("content/x/district.toml", "name = \"某区\"\n"), ("content/x/2022-01-01.toml", &text)]);
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content/x/2022-01-01.toml:4:"), "{}", &run.stderr[..run.stderr.len().min(2000)]);
+    assert!(run.stderr.contains("`name` is 100000 characters long; at most 64 are allowed"));
+    assert!(run.stderr.len() < 20_000, "a short message, not the name: {} bytes", run.stderr.len());
+}

@@ -94,3 +94,56 @@ fn many_members_build_with_progress() {
     assert!(stderr.contains("rendering"), "{stderr}");
     assert!(dir.join("public/people/p39-499/index.html").exists());
 }
+
+/// Staging folders beside `out` (named `.public.roster-staging-…`).
+fn staging_folders(out: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains(".roster-staging-"))
+        .collect()
+}
+
+#[test]
+fn builds_killed_mid_write_leave_nothing_behind_after_the_next_build() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    // Enough members that a build takes a while, so that it can be killed while writing.
+    let mut edition = String::from("[[body]]\nname = \"委\"\n");
+    for i in 0..4000 {
+        edition.push_str(&format!(
+            "[[body.member]]\nid = \"p{i}\"\nname = \"成员{i}\"\npost = \"职务\"\nmobile = \"139 0000 {i:04}\"\n"
+        ));
+    }
+    let dir = site(&[("content/x/district.toml", "name = \"X\"\n"), ("content/x/2022-01-01.toml", &edition)]);
+    let out = dir.join("public");
+    assert_eq!(roster!(dir, "build").code, 0);
+    let before = crate::support::read_tree(&out);
+    for _ in 0..3 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+            .arg("--root")
+            .arg(&dir)
+            .args(["build", "--output"])
+            .arg(&out)
+            .env("ROSTER_NO_SYSTEM_FONTS", "1")
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait (at most 20 s) until it writes into its staging folder, then kill it.
+        let start = Instant::now();
+        while staging_folders(&out).is_empty() && start.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(30));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        // Each killed build leaves its own folder; each new one removes those before it.
+        assert_eq!(staging_folders(&out).len(), 1, "{:?}", staging_folders(&out));
+        assert_eq!(crate::support::read_tree(&out), before, "the output stayed as it was");
+    }
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("removed 1 staging folder(s) left by builds that were killed"), "{}", run.stderr);
+    assert!(staging_folders(&out).is_empty(), "{:?}", staging_folders(&out));
+    assert_eq!(crate::support::read_tree(&out), before, "an intact output");
+}
