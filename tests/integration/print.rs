@@ -203,17 +203,8 @@ fn top_rows(pdf: &Path, rows: usize) -> Vec<Vec<u8>> {
         .output()
         .expect("pdftoppm is needed for this test (apt-get install poppler-utils)");
     assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
-    let pgm = std::fs::read(prefix.with_extension("pgm")).unwrap();
-    // P5 header: magic, width, height, maxval, each followed by one whitespace byte.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        let end = at + pgm[at..].iter().position(|b| b.is_ascii_whitespace()).unwrap();
-        fields.push(String::from_utf8_lossy(&pgm[at..end]).into_owned());
-        at = end + 1;
-    }
-    let width: usize = fields[1].parse().unwrap();
-    pgm[at..].chunks(width).map(<[u8]>::to_vec).collect()
+    let (width, pixels) = pgm(&prefix.with_extension("pgm"));
+    pixels.chunks(width).map(<[u8]>::to_vec).collect()
 }
 
 #[test]
