@@ -294,6 +294,15 @@ fn member(file: &FileRef, m: &MemberSource, config: &Config, diags: &mut Vec<Dia
     };
     let mobile = phone(&m.mobile, "mobile", diags);
     let office_phone = phone(&m.office_phone, "office_phone", diags);
+    if let Some((date, span)) = &m.verified
+        && *date > today()
+    {
+        diags.push(
+            Diagnostic::at(file, span.clone(), format!("`verified` is in the future: {date}"))
+                .with_label(format!("after today, {}", today()))
+                .with_help("write the date the numbers were last confirmed to work"),
+        );
+    }
     let member = Member {
         id,
         name: name.value.clone(),
@@ -307,6 +316,16 @@ fn member(file: &FileRef, m: &MemberSource, config: &Config, diags: &mut Vec<Dia
         private: private_fields(file, &m.private, diags),
     };
     Some((member, id_use))
+}
+
+/// Today: the date of `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds) when
+/// it is set, else the system's local date.
+pub(crate) fn today() -> NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
 }
 
 fn private_fields(file: &FileRef, list: &[Text], diags: &mut Vec<Diagnostic>) -> FieldSet {

@@ -395,6 +395,7 @@ const BAD_VALUES: &[(&str, &str, &str)] = &[
     ("post", r#""区长\u2066""#, "bidi control U+2066"),
     ("id", r#""a\u202eb""#, "bidi control U+202E"),
     ("verified", "0000-01-01", "`verified` is before 1900"),
+    ("verified", "2999-12-31", "`verified` is in the future: 2999-12-31"),
 ];
 
 fn edition_with(field: &str, value: &str) -> String {
