@@ -297,6 +297,13 @@ fn a_character_no_font_has_is_a_warning_at_its_place() {
         assert_eq!(v["severity"], "warning");
         assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(line as u64), Some(col as u64)));
     }
+    // Written as a TOML escape, the escape is the place.
+    let escaped = text.replace('\u{2A6A5}', "\\U0002A6A5");
+    std::fs::write(&file, &escaped).unwrap();
+    let run = roster!(dir, "check");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("content/city/2022-01-01.toml:{line}:{col}")), "{}", run.stderr);
+    assert!(run.stderr.contains("U+2A6A5"), "{}", run.stderr);
 }
 
 /// Every character of the bundled font prints with ink: a theme's print template sets each

@@ -132,12 +132,21 @@ impl Finder<'_> {
                 code(c),
                 excerpt(value, offset)
             );
-            // The value as written, else the character itself (a value written with escapes).
-            let place = source
-                .as_ref()
-                .and_then(|s| s.text.find(value).map(|at| at + offset).or_else(|| s.text.find(c)).map(|at| (s, at)));
+            // The value as written, else the character itself, else its TOML escape.
+            let place = source.as_ref().and_then(|s| {
+                if let Some(at) = s.text.find(value) {
+                    return Some((s, at + offset, c.len_utf8()));
+                }
+                if let Some(at) = s.text.find(c) {
+                    return Some((s, at, c.len_utf8()));
+                }
+                let n = c as u32;
+                [format!("\\U{n:08X}"), format!("\\U{n:08x}"), format!("\\u{n:04X}"), format!("\\u{n:04x}")]
+                    .into_iter()
+                    .find_map(|escape| s.text.find(&escape).map(|at| (s, at, escape.len())))
+            });
             let d = match place {
-                Some((s, at)) => Diagnostic::at(s, at..at + c.len_utf8(), message).with_label(code(c)),
+                Some((s, at, len)) => Diagnostic::at(s, at..at + len, message).with_label(code(c)),
                 None => Diagnostic::error(file, message),
             };
             self.out.push(d.as_warning().with_help(HELP));
