@@ -167,8 +167,8 @@ pub enum Format {
 /// Renders one diagnostic in the given format; `color` adds ANSI colours (human format).
 ///
 /// Data quoted in a diagnostic never reaches a terminal raw: control characters in the
-/// message, label and help are written as `\u{1b}`, and in the quoted source line as `?`
-/// (the same number of bytes, so the caret stays under the right character).
+/// message, label and help are written as `\u{1b}`, and a source line that holds one is not
+/// quoted (the place is given as path:line:col).
 pub fn render(diag: &Diagnostic, format: Format, color: bool) -> String {
     let shown = printable(diag);
     match format {
@@ -190,28 +190,10 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn printable(diag: &Diagnostic) -> Diagnostic {
-    let file = diag.file.as_ref().map(|f| {
-        if f.text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
-            let text: String = f
-                .text
-                .chars()
-                .map(|c| {
-                    if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
-                        "?".repeat(c.len_utf8())
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            SourceFile::new(f.path.clone(), text)
-        } else {
-            f.clone()
-        }
-    });
     Diagnostic {
         severity: diag.severity,
         path: escape_controls(&diag.path).into_owned(),
-        file,
+        file: diag.file.clone(),
         span: diag.span.clone(),
         message: escape_controls(&diag.message).into_owned(),
         label: diag.label.as_deref().map(|l| escape_controls(l).into_owned()),
@@ -220,22 +202,26 @@ fn printable(diag: &Diagnostic) -> Diagnostic {
 }
 
 /// A source line longer than this is not quoted (a 100,000-character name would flood the
-/// terminal); the place is given as path:line:col instead.
+/// terminal), nor one with a control character; the place is given as path:line:col instead.
 const MAX_QUOTED_LINE: usize = 400;
 
-/// The line of `text` around byte `at`.
-fn line_at(text: &str, at: usize) -> &str {
+/// The byte range of the line of `text` around byte `at`.
+fn line_range(text: &str, at: usize) -> Range<usize> {
     let at = clamp_to_char_boundary(text, at);
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    &text[start..end]
+    start..end
 }
 
 fn render_human(diag: &Diagnostic, color: bool) -> String {
     let (Some(file), Some(span)) = (&diag.file, &diag.span) else {
         return render_unplaced(diag);
     };
-    if line_at(&file.text, span.start).len() > MAX_QUOTED_LINE {
+    // The lines codespan would quote: from the line of the span's start to that of its end.
+    let first = line_range(&file.text, span.start);
+    let quoted = &file.text[first.start..line_range(&file.text, span.end.max(span.start)).end];
+    let controls = quoted.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
+    if first.len() > MAX_QUOTED_LINE || controls {
         let (line, col) = file.line_col(span.start);
         let placed = Diagnostic { path: format!("{}:{line}:{col}", diag.path), file: None, span: None, ..diag.clone() };
         return render_unplaced(&placed);

@@ -80,8 +80,8 @@ impl Fonts {
     /// Finds the fonts for a text made of the characters `needed`: the files and families named
     /// in `configured` (files relative to the site root), the bundled font, and the system's
     /// fonts (if `allow_system`) when those do not cover `needed` or a configured family is none
-    /// of them. Returns
-    /// the fonts and warnings about configured ones that were not found, or the errors.
+    /// of them. Returns the fonts and warnings about configured fonts that were not found, or
+    /// the errors (a configured file that is no font).
     pub fn find(
         root: &Path,
         configured: &[String],
