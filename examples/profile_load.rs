@@ -8,7 +8,8 @@ fn main() {
     let cache = roster::Caches::default();
     for _ in 0..n {
         let t = std::time::Instant::now();
-        let loaded = roster::load_cached(&root, &roster::model::Options::default(), &cache);
+        let input = roster::pipeline::Input::Folder(&cache);
+        let loaded = roster::pipeline::load(&root, input, &roster::BuildOptions::default());
         let h = roster::history::History::compute(&loaded.roster);
         eprintln!(
             "load {} ms ({} people, {} districts of changes)",

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, SourceFile};
-use crate::history::History;
 use crate::output::NullSink;
+use crate::pipeline::{self, Input, Reuse};
 use crate::render::{Job, Parts};
 use crate::source::{DistrictSource, SiteSource, parse};
 
@@ -31,18 +31,17 @@ pub fn site_from_texts(config: &str, district: &str, editions: &[&str]) -> Vec<D
         pages: Vec::new(),
         districts: vec![DistrictSource { path: "d".into(), meta, editions, edition_files }],
     };
-    let roster = crate::model::validate(config, site, &crate::model::Options::default(), &mut diags);
-    let history = History::compute(&roster);
-    let theme = theme(&roster.config);
+    let reuse = Reuse { last: None, theme: Some(theme(&config)) };
+    let input = Input::Parsed { config, site, diagnostics: diags };
+    let root = std::path::Path::new(".");
+    let opts = crate::BuildOptions::default();
+    let site = match pipeline::prepare(root, input, &opts, reuse) {
+        Ok(site) => site,
+        Err(diags) => return diags,
+    };
     let parts = Parts { web: true, print: true, pdf: false, data: true };
-    diags.extend(crate::render::site(
-        std::path::Path::new("."),
-        &roster,
-        &history,
-        &theme,
-        &Job::all(parts),
-        &NullSink,
-    ));
+    let mut diags = pipeline::render(root, &site, &opts, &Job::all(parts), &NullSink);
+    diags.extend(site.warnings);
     diags
 }
 

@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod history;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
@@ -28,49 +29,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use diag::Diagnostic;
-use model::Roster;
 use output::Sink;
 
-/// The roster read from a site folder, with every diagnostic found on the way.
-pub struct Loaded {
-    pub roster: Roster,
-    /// Sorted by file and line; errors and warnings.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Loaded {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
-/// Reads and validates the site at `root`.
-pub fn load(root: &Path, opts: &model::Options) -> Loaded {
-    load_cached(root, opts, &Caches::default())
-}
-
-/// What `serve` keeps between rebuilds: parsed and validated editions.
-#[derive(Default)]
-pub struct Caches {
-    pub sources: source::SourceCache,
-    pub editions: model::EditionCache,
-}
-
-/// As [`load`], reusing the parsed and validated editions of `caches` that did not change.
-pub fn load_cached(root: &Path, opts: &model::Options, caches: &Caches) -> Loaded {
-    let mut diags = Vec::new();
-    let config = config::load(root, &mut diags);
-    let site = {
-        let _t = timing::stage("load: walk and parse");
-        source::load_cached(root, &mut diags, &caches.sources)
-    };
-    let roster = {
-        let _t = timing::stage("load: validate");
-        model::validate_cached(config, site, opts, &mut diags, &caches.editions)
-    };
-    diag::sort(&mut diags);
-    Loaded { roster, diagnostics: diags }
-}
+pub use pipeline::Caches;
 
 /// Options of `roster build` and `roster check`.
 #[derive(Debug, Clone, Default)]
@@ -108,45 +69,14 @@ impl Outcome {
     }
 }
 
-/// Loads, validates and renders the site into `sink`; returns the diagnostics.
-pub fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Diagnostic> {
+/// Runs the pipeline into `sink` (all of the site, or `print/` alone); returns the diagnostics.
+fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Diagnostic> {
     let parts = render::Parts { web: !opts.print_only, data: !opts.print_only, ..render::Parts::ALL };
-    render_parts(root, opts, parts, sink)
-}
-
-/// As [`render_into`], for the given parts of the site.
-pub fn render_parts(root: &Path, opts: &BuildOptions, parts: render::Parts, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let start = std::time::Instant::now();
-    let mut loaded = load(root, &model::Options { as_of: opts.as_of });
-    let editions: usize = loaded.roster.districts.iter().map(|d| d.editions.len()).sum();
-    let entries: usize = loaded.roster.districts.iter().flat_map(|d| &d.editions).map(|e| e.member_count()).sum();
-    let forced = std::env::var_os("ROSTER_PROGRESS").is_some_and(|v| v != "0");
-    let progress = opts.progress.filter(|_| forced || entries > PROGRESS_ENTRIES);
-    if let Some(say) = progress {
-        say(&format!("read {editions} editions with {entries} entries in {} ms", start.elapsed().as_millis()));
+    let input = pipeline::Input::Folder(&Caches::default());
+    match pipeline::run(root, input, opts, &render::Job::all(parts), sink) {
+        Ok(site) => site.warnings,
+        Err(diagnostics) => diagnostics,
     }
-    let mut diags = std::mem::take(&mut loaded.diagnostics);
-    if let Some(url) = &opts.base_url {
-        match config::normalize_base_url(url) {
-            Some(u) => loaded.roster.config.base_url = u,
-            None => diags.push(Diagnostic::error("--base-url", format!("not an absolute http(s) URL: `{url}`"))),
-        }
-    }
-    let theme = render::theme::load(root, &loaded.roster.config, &mut diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        diag::sort(&mut diags);
-        return diags;
-    }
-    if let Some(theme) = theme {
-        if let Some(say) = progress {
-            let pages = loaded.roster.people.len() + editions + 2 * loaded.roster.districts.len();
-            say(&format!("rendering about {pages} pages…"));
-        }
-        let history = history::History::compute(&loaded.roster);
-        diags.extend(render::site(root, &loaded.roster, &history, &theme, &render::Job::all(parts), sink));
-    }
-    diag::sort(&mut diags);
-    diags
 }
 
 /// `roster build`: renders into a staging folder beside the output and swaps it in only when

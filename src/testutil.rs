@@ -35,7 +35,9 @@ pub fn site(files: &[(&str, &str)]) -> PathBuf {
 
 /// Loads a site, panicking on errors.
 pub fn load(dir: &std::path::Path, as_of: Option<chrono::NaiveDate>) -> Roster {
-    let loaded = crate::load(dir, &crate::model::Options { as_of });
+    let caches = crate::pipeline::Caches::default();
+    let opts = crate::BuildOptions { as_of, ..Default::default() };
+    let loaded = crate::pipeline::load(dir, crate::pipeline::Input::Folder(&caches), &opts);
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     loaded.roster

@@ -29,7 +29,9 @@ pub struct DiffArgs<'a> {
 }
 
 pub fn run(root: &Path, args: &DiffArgs<'_>, as_of: Option<NaiveDate>) -> ExitCode {
-    let loaded = crate::load(root, &crate::model::Options { as_of });
+    let caches = crate::pipeline::Caches::default();
+    let opts = crate::BuildOptions { as_of, ..Default::default() };
+    let loaded = crate::pipeline::load(root, crate::pipeline::Input::Folder(&caches), &opts);
     if loaded.has_errors() {
         super::report(&loaded.diagnostics, crate::diag::Format::Human);
         return ExitCode::from(1);

@@ -15,26 +15,23 @@ use crate::history::History;
 use crate::model::Roster;
 use crate::output::MemorySink;
 use crate::render::publish::Copies;
-use crate::render::theme::Theme;
 use crate::render::{Job, Parts, Scope, links};
 use crate::source::reader::parse_date;
-use crate::{BuildOptions, diag};
+use crate::{BuildOptions, diag, pipeline};
 
 /// The files of a build: output path → bytes, cheap to share with the server threads.
 pub type Files = Arc<BTreeMap<Arc<str>, Arc<[u8]>>>;
 
 /// The last good build.
 struct Last {
-    roster: Roster,
-    history: History,
-    theme: Theme,
+    site: pipeline::Prepared,
     files: Files,
 }
 
 pub struct Session {
     root: PathBuf,
     opts: BuildOptions,
-    caches: crate::Caches,
+    caches: pipeline::Caches,
     /// Redacted editions, reused by the next rebuild.
     copies: Copies,
     last: Option<Last>,
@@ -53,7 +50,7 @@ impl Session {
         Session {
             root: root.to_path_buf(),
             opts,
-            caches: crate::Caches::default(),
+            caches: pipeline::Caches::default(),
             copies: Copies::default(),
             last: None,
         }
@@ -72,13 +69,13 @@ impl Session {
         let was_district = |rel: &str| match &self.last {
             Some(last) => rel
                 .strip_prefix("content/")
-                .is_some_and(|path| last.roster.districts.iter().any(|d| d.path == path) || path == "pages"),
+                .is_some_and(|path| last.site.roster.districts.iter().any(|d| d.path == path) || path == "pages"),
             None => true,
         };
         changed
             .iter()
             .map(|p| (p, crate::source::walk::relative(&root, p)))
-            .filter(|(p, rel)| matters(p) || (!p.exists() && was_district(rel)))
+            .filter(|(p, rel)| matters(p, rel) || (!p.exists() && was_district(rel)))
             .map(|(_, rel)| rel)
             .collect()
     }
@@ -93,46 +90,34 @@ impl Session {
         if let Some(rel) = &rel {
             self.caches.sources.invalidate(rel.iter().map(String::as_str));
         }
-        let mut loaded =
-            crate::load_cached(&self.root, &crate::model::Options { as_of: self.opts.as_of }, &self.caches);
-        let mut diags = std::mem::take(&mut loaded.diagnostics);
-        if let Some(url) = self.opts.base_url.as_deref().and_then(crate::config::normalize_base_url) {
-            loaded.roster.config.base_url = url;
-        }
-        if diags.iter().any(Diagnostic::is_error) {
-            return (Err(()), diags);
-        }
-        let roster = loaded.roster;
-        let t = crate::timing::stage("serve: history, scope");
-        let history = History::compute_reusing(&roster, self.last.as_ref().map(|l| (&l.roster, &l.history)));
         let last = self.last.take();
-        let partial = match (&last, &rel) {
-            (Some(last), Some(rel)) if only_editions(rel) => scope(&last.roster, &last.history, &roster, &history),
+        // Only edition files changed: roster.toml and the theme are as they were.
+        let kept_theme = match (&last, &rel) {
+            (Some(last), Some(rel)) if only_editions(rel) => Some(last.site.theme.clone()),
             _ => None,
         };
-        let fresh_theme = if partial.is_none() {
-            match crate::render::theme::load(&self.root, &roster.config, &mut diags) {
-                Some(theme) => Some(theme),
-                None => {
-                    self.last = last;
-                    return (Err(()), diags);
-                }
+        let reuse =
+            pipeline::Reuse { last: last.as_ref().map(|l| (&l.site.roster, &l.site.history)), theme: kept_theme };
+        let site = match pipeline::prepare(&self.root, pipeline::Input::Folder(&self.caches), &self.opts, reuse) {
+            Ok(site) => site,
+            Err(diags) => {
+                self.last = last;
+                return (Err(()), diags);
             }
-        } else {
-            None
+        };
+        let t = crate::timing::stage("serve: scope");
+        let partial = match (&last, &rel) {
+            (Some(last), Some(rel)) if only_editions(rel) => {
+                scope(&last.site.roster, &last.site.history, &site.roster, &site.history)
+            }
+            _ => None,
         };
         drop(t);
         let parts = Parts { web: true, print: false, pdf: false, data: false };
         let job = Job { parts, scope: partial.clone().unwrap_or(Scope::All), copies: Some(&self.copies) };
         let sink = MemorySink::new();
-        {
-            let theme = match (&fresh_theme, &last) {
-                (Some(t), _) => t,
-                (None, Some(l)) => &l.theme,
-                (None, None) => unreachable!("a partial rebuild has a last build"),
-            };
-            diags.extend(crate::render::site(&self.root, &roster, &history, theme, &job, &sink));
-        }
+        let mut diags = pipeline::render(&self.root, &site, &self.opts, &job, &sink);
+        diags.extend(site.warnings.iter().cloned());
         diag::sort(&mut diags);
         if diags.iter().any(Diagnostic::is_error) {
             self.last = last;
@@ -142,12 +127,12 @@ impl Session {
         let rendered: Vec<(Arc<str>, Arc<[u8]>)> =
             sink.into_files().into_iter().map(|(k, v)| (Arc::from(k), Arc::from(v))).collect();
         let count = rendered.len();
-        let (theme, files) = match (job.scope, last) {
+        let files = match (job.scope, last) {
             (Scope::Some { districts, people }, Some(old)) => {
                 let mut files = old.files;
                 let map = Arc::make_mut(&mut files);
                 for d in &districts {
-                    for path in links::district_outputs(&old.roster.districts[*d]) {
+                    for path in links::district_outputs(&old.site.roster.districts[*d]) {
                         map.remove(path.as_str());
                     }
                 }
@@ -157,11 +142,11 @@ impl Session {
                     }
                 }
                 map.extend(rendered);
-                (old.theme, files)
+                files
             }
-            (_, _) => (fresh_theme.expect("a full rebuild loads the theme"), Arc::new(rendered.into_iter().collect())),
+            (_, _) => Arc::new(rendered.into_iter().collect()),
         };
-        self.last = Some(Last { roster, history, theme, files });
+        self.last = Some(Last { site, files });
         (Ok(Rebuilt { full: partial.is_none(), rendered: count }), diags)
     }
 
@@ -181,15 +166,17 @@ impl Session {
         };
         let sink = MemorySink::new();
         let job = Job { parts, scope: Scope::All, copies: Some(&self.copies) };
-        let diags = crate::render::site(&self.root, &last.roster, &last.history, &last.theme, &job, &sink);
+        let diags = pipeline::render(&self.root, &last.site, &self.opts, &job, &sink);
         (sink.into_files(), diags)
     }
 }
 
-/// Whether a changed path can change the site: a file in `content/` that is neither TOML nor
-/// Markdown (an editor's temporary file, a stray note) is ignored, as the build ignores it.
-fn matters(path: &Path) -> bool {
-    let in_content = path.components().any(|c| c.as_os_str() == "content");
+/// Whether a changed path (on disk, and `rel` to the site root) can change the site: a file in
+/// the site's `content/` that is neither TOML nor Markdown (an editor's temporary file, a stray
+/// note) is ignored, as the build ignores it. Only the site's own `content/` counts: a site
+/// kept in a folder that happens to be called `content` still sees its template edits.
+fn matters(path: &Path, rel: &str) -> bool {
+    let in_content = rel == "content" || rel.starts_with("content/");
     if !in_content || path.is_dir() {
         return true;
     }
@@ -246,6 +233,7 @@ mod tests {
         std::fs::create_dir_all(&content).unwrap();
         std::fs::write(content.join("sedTMP123"), "x").unwrap();
         std::fs::write(content.join("notes.txt"), "x").unwrap();
+        let matters = |p: &Path| matters(p, &crate::source::walk::relative(&dir, p));
         assert!(!matters(&content.join("sedTMP123")), "an editor's temporary file");
         assert!(!matters(&content.join("notes.txt")), "a stray note");
         assert!(matters(&content.join("2020-01-01.toml")), "an edition, even once deleted");
@@ -253,6 +241,40 @@ mod tests {
         assert!(matters(&content), "a district folder");
         assert!(matters(&dir.join("roster.toml")));
         assert!(matters(&dir.join("themes/x/templates/base.html")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_site_inside_a_folder_called_content_still_sees_its_template_edits() {
+        let dir = std::env::temp_dir().join(format!("roster-content-parent-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let site = dir.join("content/site");
+        crate::scaffold::init(&site, chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).unwrap();
+        let root = site.canonicalize().unwrap();
+        let mut session = Session::new(&root, BuildOptions::default());
+        assert!(session.rebuild(None).0.is_ok());
+        let templates = root.join("themes/default/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let edited = templates.join("person.html");
+        std::fs::write(&edited, "{% extends \"base.html\" %}").unwrap();
+        assert_eq!(session.relevant(std::slice::from_ref(&edited)), vec!["themes/default/templates/person.html"]);
+        let note = root.join("content/notes.txt");
+        std::fs::write(&note, "x").unwrap();
+        assert!(session.relevant(&[note]).is_empty(), "a stray file in the site's own content/");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn serve_refuses_a_bad_base_url_as_build_does() {
+        let dir = std::env::temp_dir().join(format!("roster-serve-base-url-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        crate::scaffold::init(&dir, chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).unwrap();
+        let opts = BuildOptions { base_url: Some("ftp:/nowhere".into()), ..Default::default() };
+        let (result, diags) = Session::new(&dir, opts.clone()).rebuild(None);
+        assert!(result.is_err());
+        assert!(diags.iter().any(|d| d.is_error() && d.path == "--base-url"), "{diags:?}");
+        let built = crate::check(&dir, &opts);
+        assert!(built.diagnostics.iter().any(|d| d.is_error() && d.path == "--base-url"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
