@@ -10,7 +10,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, FileRef, did_you_mean};
-use crate::model::{Field, FieldSet};
+use crate::field::{Field, FieldSet};
+use crate::source::text::is_slug;
 use crate::source::{reader, text};
 
 pub const FILE_NAME: &str = "roster.toml";
@@ -400,15 +401,6 @@ pub fn normalize_base_url(url: &str) -> Option<String> {
         u.push('/');
     }
     Some(u)
-}
-
-/// A slug: lowercase ASCII letters, digits and inner `-`.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
 }
 
 #[cfg(test)]

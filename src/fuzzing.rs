@@ -65,5 +65,39 @@ fn theme(config: &crate::config::Config) -> std::sync::Arc<crate::render::theme:
 /// Renders Markdown every way the site does.
 pub fn markdown(text: &str) -> usize {
     use crate::render::markdown::{block, inline, plain};
-    block(text).len() + inline(text).len() + plain(text).len()
+    block(text).as_str().len() + inline(text).as_str().len() + plain(text).len()
+}
+
+#[cfg(test)]
+mod properties {
+    use super::{markdown, site_from_texts};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any text as any input file: diagnostics, never a panic.
+        #[test]
+        fn no_panic_on_any_text(config in ".{0,200}", district in ".{0,120}", edition in ".{0,400}") {
+            let _ = site_from_texts(&config, &district, &[&edition]);
+        }
+
+        /// TOML-shaped noise reaches deeper into validation.
+        #[test]
+        fn no_panic_on_toml_like_text(
+            keys in proptest::collection::vec("(name|post|id|mobile|office_phone|private|verified|duties|\\[\\[body\\]\\]|\\[\\[body.member\\]\\]|nmae)", 1..30),
+            values in proptest::collection::vec("(\"[^\"\\\\]{0,12}\"|[0-9]{1,4}|\\[\"mobile\"\\]|2022-02-3[0-9]|true)", 1..30),
+        ) {
+            let text: String = keys.iter().zip(values.iter().cycle()).map(|(k, v)| {
+                if k.starts_with('[') { format!("{k}\n") } else { format!("{k} = {v}\n") }
+            }).collect();
+            let _ = site_from_texts("title = \"t\"\n", "name = \"d\"\n", &[&text, &text]);
+        }
+
+        /// Markdown of any shape renders.
+        #[test]
+        fn markdown_never_panics(text in "[#>*_\\[\\]()!<>`~|\\-+ a-z0-9\n]{0,300}") {
+            let _ = markdown(&text);
+        }
+    }
 }

@@ -11,6 +11,8 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod emit;
+pub mod field;
 pub mod fuzzing;
 pub mod history;
 pub mod model;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use codespan_reporting::term::termcolor::{Color, ColorChoice, ColorSpec, StandardStream, WriteColor};
 
 use crate::diag::{did_you_mean, escape_controls};
-use crate::history::{self, Change, History, Kind};
+use crate::history::{self, Change, ChangeKind, History};
 use crate::model::{FieldSet, Roster};
 use crate::render::{changes::describe, theme::default_labels};
 
@@ -33,7 +33,7 @@ pub fn run(root: &Path, args: &DiffArgs<'_>, as_of: Option<NaiveDate>) -> ExitCo
     let opts = crate::BuildOptions { as_of, ..Default::default() };
     let loaded = crate::pipeline::load(root, crate::pipeline::Input::Folder(&caches), &opts);
     if loaded.has_errors() {
-        super::report(&loaded.diagnostics, crate::diag::Format::Human);
+        crate::emit::report(&loaded.diagnostics, crate::diag::Format::Human);
         return ExitCode::from(1);
     }
     let roster = &loaded.roster;
@@ -101,14 +101,14 @@ fn select(roster: &Roster, args: &DiffArgs<'_>) -> Result<(usize, usize, usize),
     Ok((d, from, to))
 }
 
-fn color_of(kind: &Kind) -> Color {
+fn color_of(kind: ChangeKind) -> Color {
     match kind {
-        Kind::Joined { from: None, .. } => Color::Green,
-        Kind::Left { to: None, .. } => Color::Red,
-        Kind::Joined { .. } | Kind::Left { .. } => Color::Magenta,
-        Kind::Post { .. } => Color::Yellow,
-        Kind::Duties(_) => Color::Cyan,
-        Kind::Contact { .. } => Color::Blue,
+        ChangeKind::Joined => Color::Green,
+        ChangeKind::Left => Color::Red,
+        ChangeKind::TransferredIn | ChangeKind::TransferredOut => Color::Magenta,
+        ChangeKind::Post => Color::Yellow,
+        ChangeKind::Duties => Color::Cyan,
+        ChangeKind::Contact => Color::Blue,
     }
 }
 
@@ -132,7 +132,7 @@ fn print_text(roster: &Roster, d: usize, from: usize, to: usize, changes: &[Chan
         let (kind, rest) =
             line.split_once(labels.get("punct_colon").map_or(":", String::as_str)).unwrap_or(("", &line));
         write!(out, "  ")?;
-        out.set_color(ColorSpec::new().set_fg(Some(color_of(&c.kind))).set_bold(true))?;
+        out.set_color(ColorSpec::new().set_fg(Some(color_of(c.kind.kind()))).set_bold(true))?;
         write!(out, "{kind}")?;
         out.reset()?;
         writeln!(out, "{}{rest}", labels.get("punct_colon").map_or(":", String::as_str))?;

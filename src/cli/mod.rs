@@ -5,7 +5,6 @@
 
 mod diff;
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -13,7 +12,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use crate::diag::{self, Diagnostic, Format};
+use crate::diag::Format;
 use crate::{BuildOptions, Outcome};
 
 #[derive(Parser, Debug)]
@@ -175,40 +174,11 @@ fn progress(message: &str) {
     eprintln!("{message}");
 }
 
-/// Prints diagnostics to stderr (stdout for the machine formats) and a summary line.
-pub fn report(diags: &[Diagnostic], format: Format) {
-    let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut text = String::new();
-    for d in diags {
-        text.push_str(&diag::render(d, format, color));
-    }
-    match format {
-        Format::Human => {
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            let warnings = diags.len() - errors;
-            if errors + warnings > 0 {
-                text.push_str(&summary(errors, warnings));
-            }
-            let _ = std::io::stderr().write_all(text.as_bytes());
-        }
-        Format::Github | Format::Json => {
-            let _ = std::io::stdout().write_all(text.as_bytes());
-        }
-    }
-}
-
-fn summary(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, w: &str| {
-        if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") }
-    };
-    format!("{}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
-}
-
 fn finish(outcome: &Outcome, format: Format, writes: bool, done: impl FnOnce() -> String) -> ExitCode {
     if outcome.removed_stale > 0 {
         eprintln!("removed {} staging folder(s) left by builds that were killed", outcome.removed_stale);
     }
-    report(&outcome.diagnostics, format);
+    crate::emit::report(&outcome.diagnostics, format);
     if !outcome.ok() {
         if format == Format::Human && writes {
             eprintln!("nothing was written; the previous output is unchanged");

@@ -43,27 +43,94 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Order of the groups on a change-log page: transfers, joined, left, post, duties, contact.
-    pub fn rank(&self) -> u8 {
+    /// Which kind of change this is, as every output names it.
+    pub fn kind(&self) -> ChangeKind {
         match self {
-            Kind::Joined { from: Some(_), .. } | Kind::Left { to: Some(_), .. } => 0,
-            Kind::Joined { .. } => 1,
-            Kind::Left { .. } => 2,
-            Kind::Post { .. } => 3,
-            Kind::Duties(_) => 4,
-            Kind::Contact { .. } => 5,
+            Kind::Joined { from: Some(_), .. } => ChangeKind::TransferredIn,
+            Kind::Left { to: Some(_), .. } => ChangeKind::TransferredOut,
+            Kind::Joined { .. } => ChangeKind::Joined,
+            Kind::Left { .. } => ChangeKind::Left,
+            Kind::Post { .. } => ChangeKind::Post,
+            Kind::Duties(_) => ChangeKind::Duties,
+            Kind::Contact { .. } => ChangeKind::Contact,
         }
     }
 
-    pub fn name(&self) -> &'static str {
+    /// Order of the groups on a change-log page: transfers, joined, left, post, duties, contact.
+    pub fn rank(&self) -> u8 {
+        self.kind().group() as u8
+    }
+}
+
+/// The vocabulary of changes: the one list of names the pages, the CSV, the feed, the print
+/// box and the tests share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    TransferredIn,
+    TransferredOut,
+    Joined,
+    Left,
+    Post,
+    Duties,
+    Contact,
+}
+
+/// The groups of a change-log page, in their order: a transfer in and a transfer out are one
+/// group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeGroup {
+    Transferred,
+    Joined,
+    Left,
+    Post,
+    Duties,
+    Contact,
+}
+
+impl ChangeKind {
+    /// The name in data files and page markup: `transferred_in`, `joined`, …
+    pub fn as_str(self) -> &'static str {
         match self {
-            Kind::Joined { from: Some(_), .. } | Kind::Left { to: Some(_), .. } => "transferred",
-            Kind::Joined { .. } => "joined",
-            Kind::Left { .. } => "left",
-            Kind::Post { .. } => "post",
-            Kind::Duties(_) => "duties",
-            Kind::Contact { .. } => "contact",
+            ChangeKind::TransferredIn => "transferred_in",
+            ChangeKind::TransferredOut => "transferred_out",
+            ChangeKind::Joined => "joined",
+            ChangeKind::Left => "left",
+            ChangeKind::Post => "post",
+            ChangeKind::Duties => "duties",
+            ChangeKind::Contact => "contact",
         }
+    }
+
+    pub fn group(self) -> ChangeGroup {
+        match self {
+            ChangeKind::TransferredIn | ChangeKind::TransferredOut => ChangeGroup::Transferred,
+            ChangeKind::Joined => ChangeGroup::Joined,
+            ChangeKind::Left => ChangeGroup::Left,
+            ChangeKind::Post => ChangeGroup::Post,
+            ChangeKind::Duties => ChangeGroup::Duties,
+            ChangeKind::Contact => ChangeGroup::Contact,
+        }
+    }
+}
+
+impl ChangeGroup {
+    pub const ALL: [ChangeGroup; 6] = [
+        ChangeGroup::Transferred,
+        ChangeGroup::Joined,
+        ChangeGroup::Left,
+        ChangeGroup::Post,
+        ChangeGroup::Duties,
+        ChangeGroup::Contact,
+    ];
+
+    /// The name in page markup and on person pages: `transferred`, `joined`, …
+    pub fn as_str(self) -> &'static str {
+        ["transferred", "joined", "left", "post", "duties", "contact"][self as usize]
+    }
+
+    /// The key of its title in the theme's labels: `kind_transferred`, …
+    pub fn label(self) -> &'static str {
+        ["kind_transferred", "kind_joined", "kind_left", "kind_post", "kind_duties", "kind_contact"][self as usize]
     }
 }
 

@@ -245,7 +245,7 @@ fn first_edition_is_initial_publication_and_transfers_link_both_ends() {
             from: Some(Place { district: a, date: date("2022-01-01") })
         }
     );
-    assert_eq!(h.changes[b][1][0].kind.name(), "transferred");
+    assert_eq!(h.changes[b][1][0].kind.kind(), ChangeKind::TransferredIn);
     assert_eq!(h.last_change(&r, a), Some(date("2022-01-01")));
 }
 

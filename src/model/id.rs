@@ -50,6 +50,6 @@ mod tests {
         assert_eq!(derive("王2"), "wang-2");
         assert_eq!(derive("Ⅱ"), derive("Ⅱ"));
         assert!(derive("Ⅱ").starts_with("p-"));
-        assert!(crate::config::is_slug(&derive("Ⅱ")));
+        assert!(crate::source::text::is_slug(&derive("Ⅱ")));
     }
 }

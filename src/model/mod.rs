@@ -3,7 +3,6 @@
 //!
 //! Every later stage (history, rendering) works on this model only; it holds no spans.
 
-mod field;
 pub mod id;
 pub mod phone;
 mod validate;
@@ -12,7 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-pub use field::{Field, FieldSet};
+pub use crate::field::{Field, FieldSet};
 pub use phone::Phone;
 pub use validate::{EditionCache, Options, validate, validate_cached};
 

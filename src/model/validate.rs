@@ -12,8 +12,9 @@ use rustc_hash::FxHashMap;
 use chrono::NaiveDate;
 
 use super::{Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id};
-use crate::config::{Config, is_slug};
+use crate::config::Config;
 use crate::diag::{Diagnostic, FileRef, did_you_mean};
+use crate::source::text::is_slug;
 use crate::source::{DistrictSource, EditionSource, MemberSource, PageSource, SiteSource, Text};
 
 /// Output folders a top-level district cannot be named after.
@@ -79,11 +80,6 @@ pub fn validate_cached(
     let region = config.phone_region;
     let todo: Vec<&Arc<EditionSource>> =
         site.districts.iter().flat_map(|d| &d.editions).filter(|e| cache.lookup(e, region).is_none()).collect();
-    let numbers = todo.iter().flat_map(|e| &e.bodies).flat_map(|b| &b.members);
-    super::phone::warm(
-        numbers.flat_map(|m| [m.mobile.as_ref(), m.office_phone.as_ref()]).flatten().map(|t| t.value.as_str()),
-        region,
-    );
     let built: Vec<(Arc<EditionSource>, Arc<Built>)> = todo
         .into_par_iter()
         .map(|e| {

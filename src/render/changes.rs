@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::theme::escape_html;
+use super::html::Html;
 use super::view::Link;
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
-use crate::history::{Change, FieldChange, History, Kind};
+use crate::history::{Change, ChangeGroup, ChangeKind, FieldChange, History, Kind};
 use crate::model::{Field, Roster};
 use crate::output::Sink;
 
@@ -23,18 +23,16 @@ fn label<'a>(t: &'a Labels, key: &str) -> &'a str {
 }
 
 /// A field's old or new value as HTML.
-fn value_html(field: Field, value: &Option<String>) -> Option<String> {
-    value.as_ref().map(|v| if field == Field::Duties { markdown::inline(v) } else { escape_html(v) })
+fn value_html(field: Field, value: &Option<String>) -> Option<Html> {
+    value.as_ref().map(|v| if field == Field::Duties { markdown::inline(v) } else { Html::escape(v) })
 }
 
 #[derive(Debug, Serialize)]
 pub struct FieldView {
     pub field: &'static str,
     pub label: String,
-    /// HTML.
-    pub from: Option<String>,
-    /// HTML.
-    pub to: Option<String>,
+    pub from: Option<Html>,
+    pub to: Option<Html>,
     pub private: bool,
 }
 
@@ -89,34 +87,30 @@ pub fn change_view(r: &Roster, c: &Change, t: &Labels) -> ChangeView {
         (before.to_owned(), after.to_owned())
     };
     let other = |d: usize| Some(Link { name: r.districts[d].name.clone(), url: links::district(&r.districts[d].path) });
+    v.kind = c.kind.kind().as_str();
     match &c.kind {
         Kind::Joined { body, post, from } => {
-            v.kind = if from.is_some() { "transferred_in" } else { "joined" };
             (v.other_before, v.other_after) = around("transferred_from");
             v.body = Some(body.clone());
             v.post = Some(post.clone());
             v.other = from.and_then(|p| other(p.district));
         }
         Kind::Left { body, post, to } => {
-            v.kind = if to.is_some() { "transferred_out" } else { "left" };
             (v.other_before, v.other_after) = around("transferred_to");
             v.body = Some(body.clone());
             v.post = Some(post.clone());
             v.other = to.and_then(|p| other(p.district));
         }
         Kind::Post { from_body, from_post, to_body, to_post } => {
-            v.kind = "post";
             v.from_body = Some(from_body.clone());
             v.from_post = Some(from_post.clone());
             v.to_body = Some(to_body.clone());
             v.to_post = Some(to_post.clone());
         }
         Kind::Duties(fc) => {
-            v.kind = "duties";
             v.fields = vec![field_view(fc, t)];
         }
         Kind::Contact { fields } => {
-            v.kind = "contact";
             v.fields = fields.iter().map(|f| field_view(f, t)).collect();
         }
     }
@@ -141,25 +135,22 @@ pub fn describe(r: &Roster, c: &Change, t: &Labels) -> String {
             format!("{} {} → {}", label(t, fc.field.as_str()), value(fc, &fc.from), value(fc, &fc.to))
         }
     };
-    let (kind, detail) = match &c.kind {
-        Kind::Joined { body, post, from: Some(p) } => (
-            "kind_transferred",
-            format!("{}{comma}{body} {post}", label(t, "transferred_from").replace("{district}", district(p.district))),
-        ),
-        Kind::Left { body, post, to: Some(p) } => (
-            "kind_transferred",
-            format!("{}{comma}{body} {post}", label(t, "transferred_to").replace("{district}", district(p.district))),
-        ),
-        Kind::Joined { body, post, .. } => ("kind_joined", format!("{body} {post}")),
-        Kind::Left { body, post, .. } => ("kind_left", format!("{body} {post}")),
-        Kind::Post { from_body, from_post, to_body, to_post } if from_body != to_body => {
-            ("kind_post", format!("{from_body} {from_post} → {to_body} {to_post}"))
+    let detail = match &c.kind {
+        Kind::Joined { body, post, from: Some(p) } => {
+            format!("{}{comma}{body} {post}", label(t, "transferred_from").replace("{district}", district(p.district)))
         }
-        Kind::Post { from_post, to_post, .. } => ("kind_post", format!("{from_post} → {to_post}")),
-        Kind::Duties(fc) => ("kind_duties", field(fc).trim_start_matches(label(t, "duties")).trim().to_owned()),
-        Kind::Contact { fields } => ("kind_contact", fields.iter().map(field).collect::<Vec<_>>().join(semi)),
+        Kind::Left { body, post, to: Some(p) } => {
+            format!("{}{comma}{body} {post}", label(t, "transferred_to").replace("{district}", district(p.district)))
+        }
+        Kind::Joined { body, post, .. } | Kind::Left { body, post, .. } => format!("{body} {post}"),
+        Kind::Post { from_body, from_post, to_body, to_post } if from_body != to_body => {
+            format!("{from_body} {from_post} → {to_body} {to_post}")
+        }
+        Kind::Post { from_post, to_post, .. } => format!("{from_post} → {to_post}"),
+        Kind::Duties(fc) => field(fc).trim_start_matches(label(t, "duties")).trim().to_owned(),
+        Kind::Contact { fields } => fields.iter().map(field).collect::<Vec<_>>().join(semi),
     };
-    format!("{}{colon}{}{comma}{detail}", label(t, kind), c.name)
+    format!("{}{colon}{}{comma}{detail}", label(t, c.kind.kind().group().label()), c.name)
 }
 
 #[derive(Debug, Serialize)]
@@ -169,35 +160,14 @@ pub struct Group {
     pub items: Vec<ChangeView>,
 }
 
-const GROUPS: [(&str, &str); 6] = [
-    ("transferred", "kind_transferred"),
-    ("joined", "kind_joined"),
-    ("left", "kind_left"),
-    ("post", "kind_post"),
-    ("duties", "kind_duties"),
-    ("contact", "kind_contact"),
-];
-
-fn group_of(kind: &str) -> &'static str {
-    match kind {
-        "transferred_in" | "transferred_out" => "transferred",
-        "joined" => "joined",
-        "left" => "left",
-        "post" => "post",
-        "duties" => "duties",
-        _ => "contact",
-    }
-}
-
-/// Changes grouped by kind, in the order of [`GROUPS`]; empty groups are left out.
-pub fn groups(views: Vec<ChangeView>, t: &Labels) -> Vec<Group> {
-    let mut out: Vec<Group> =
-        GROUPS.iter().map(|(kind, key)| Group { kind, title: label(t, key).to_owned(), items: Vec::new() }).collect();
-    for v in views {
-        let g = group_of(v.kind);
-        if let Some(group) = out.iter_mut().find(|x| x.kind == g) {
-            group.items.push(v);
-        }
+/// Changes grouped by kind, in the order of [`ChangeGroup::ALL`]; empty groups are left out.
+pub fn groups(views: Vec<(ChangeKind, ChangeView)>, t: &Labels) -> Vec<Group> {
+    let mut out: Vec<Group> = ChangeGroup::ALL
+        .iter()
+        .map(|g| Group { kind: g.as_str(), title: label(t, g.label()).to_owned(), items: Vec::new() })
+        .collect();
+    for (kind, v) in views {
+        out[kind.group() as usize].items.push(v);
     }
     out.retain(|g| !g.items.is_empty());
     out
@@ -210,8 +180,7 @@ pub struct EntryView {
     pub previous: Option<String>,
     pub reason: Option<String>,
     pub source: Option<String>,
-    /// HTML.
-    pub note: Option<String>,
+    pub note: Option<Html>,
     /// Archive page of this edition.
     pub url: String,
     pub initial: bool,
@@ -228,7 +197,8 @@ pub struct EntryView {
 pub fn entry(r: &Roster, h: &History, d: usize, e: usize, t: &Labels, keep: impl Fn(&Change) -> bool) -> EntryView {
     let district = &r.districts[d];
     let edition = &district.editions[e];
-    let views: Vec<ChangeView> = h.changes[d][e].iter().filter(|c| keep(c)).map(|c| change_view(r, c, t)).collect();
+    let views: Vec<(ChangeKind, ChangeView)> =
+        h.changes[d][e].iter().filter(|c| keep(c)).map(|c| (c.kind.kind(), change_view(r, c, t))).collect();
     EntryView {
         district: Link { name: district.name.clone(), url: links::district(&district.path) },
         date: edition.date.to_string(),
@@ -268,7 +238,7 @@ fn district_log(ctx: &Ctx<'_>, d: usize, sink: &dyn Sink) -> Result<(), Diagnost
     let t = &ctx.theme.labels;
     let district = &r.districts[d];
     let out = links::changes(&district.path);
-    let mut crumbs = super::web::crumbs(r, d);
+    let mut crumbs = super::view::crumbs(r, d);
     crumbs.push(Link { name: label(t, "change_log").to_owned(), url: out.clone() });
     let page = Page {
         district: Link { name: district.name.clone(), url: links::district(&district.path) },
@@ -343,10 +313,10 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
             let mut districts = Vec::new();
             for (d, e) in &editions {
                 let changes = &ctx.history.changes[*d][*e];
-                let mut counts: Vec<Count> = GROUPS
+                let mut counts: Vec<Count> = ChangeGroup::ALL
                     .iter()
-                    .filter(|(kind, _)| *kind != "transferred")
-                    .map(|(kind, key)| Count { kind, title: label(t, key).to_owned(), n: 0 })
+                    .filter(|g| **g != ChangeGroup::Transferred)
+                    .map(|g| Count { kind: g.as_str(), title: label(t, g.label()).to_owned(), n: 0 })
                     .collect();
                 for c in changes.iter() {
                     if let Kind::Left { post, to: Some(p), .. } = &c.kind {
@@ -360,7 +330,7 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
                             date: p.date.to_string(),
                         });
                     }
-                    let kind = group_of(change_kind(c));
+                    let kind = c.kind.kind().group().as_str();
                     if let Some(count) = counts.iter_mut().find(|x| x.kind == kind) {
                         count.n += 1;
                     }
@@ -394,19 +364,6 @@ fn joined_post(h: &History, district: usize, person: &str, from: usize) -> Strin
             _ => None,
         })
         .unwrap_or_default()
-}
-
-/// The view kind of a change (as [`change_view`] names it).
-fn change_kind(c: &Change) -> &'static str {
-    match &c.kind {
-        Kind::Joined { from: Some(_), .. } => "transferred_in",
-        Kind::Left { to: Some(_), .. } => "transferred_out",
-        Kind::Joined { .. } => "joined",
-        Kind::Left { .. } => "left",
-        Kind::Post { .. } => "post",
-        Kind::Duties(_) => "duties",
-        Kind::Contact { .. } => "contact",
-    }
 }
 
 /// A change on a person page.
@@ -449,7 +406,7 @@ pub fn person_changes(ctx: &Ctx<'_>, id: &str) -> Vec<PersonChange> {
                     date: date.to_string(),
                     district: Link { name: district.name.clone(), url: links::district(&district.path) },
                     edition_url: links::edition(&district.path, date),
-                    kind: c.kind.name(),
+                    kind: c.kind.kind().group().as_str(),
                     text: describe(r, c, &ctx.theme.labels),
                 },
             )

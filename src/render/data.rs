@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::changes::{Labels, describe};
+use super::publish::Published;
 use super::web::terms;
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
@@ -16,7 +17,8 @@ use crate::output::Sink;
 pub const FILES: [&str; 4] = ["data/roster.json", "data/roster.csv", "data/changes.csv", "data/index.html"];
 
 /// Renders the data files from the data-channel roster and history.
-pub fn render(ctx: &Ctx<'_>, roster: &Roster, history: &History, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn render(ctx: &Ctx<'_>, data: &Published, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let (roster, history) = (data.roster(), data.history());
     let stream = |name: &str, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
         sink.put_stream(name, write).map_err(|e| Diagnostic::error(name, format!("cannot write output: {e}")))
     };
@@ -341,14 +343,14 @@ pub fn changes_csv(r: &Roster, h: &History, labels: &Labels, out: &mut dyn std::
                 let mut rows: Vec<[String; 5]> = Vec::new();
                 match &c.kind {
                     Kind::Joined { body, post, from } => rows.push([
-                        if from.is_some() { "transferred_in" } else { "joined" }.into(),
+                        c.kind.kind().as_str().into(),
                         "post".into(),
                         String::new(),
                         format!("{body} {post}"),
                         from.map(|p| path(p.district)).unwrap_or_default(),
                     ]),
                     Kind::Left { body, post, to } => rows.push([
-                        if to.is_some() { "transferred_out" } else { "left" }.into(),
+                        c.kind.kind().as_str().into(),
                         "post".into(),
                         format!("{body} {post}"),
                         String::new(),

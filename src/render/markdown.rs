@@ -4,25 +4,27 @@
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
+use super::html::Html;
+
 /// Markdown nested deeper than this (block quotes, lists) is flattened: pulldown-cmark copes,
 /// but browsers and our readers gain nothing from thousands of levels.
 const MAX_DEPTH: usize = 64;
 
 /// Renders block Markdown (pages, intros, notes).
-pub fn block(text: &str) -> String {
-    render(text)
+pub fn block(text: &str) -> Html {
+    Html::rendered(render(text))
 }
 
 /// Renders inline Markdown (a duties cell): one paragraph loses its `<p>` wrapper.
-pub fn inline(text: &str) -> String {
+pub fn inline(text: &str) -> Html {
     let html = render(text);
     let trimmed = html.trim_end();
     if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
         && !inner.contains("<p>")
     {
-        return inner.to_owned();
+        return Html::rendered(inner.to_owned());
     }
-    html
+    Html::rendered(html)
 }
 
 /// Plain text of Markdown: for CSV, vCard, search and feeds.

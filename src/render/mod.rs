@@ -7,6 +7,7 @@
 pub mod changes;
 pub mod data;
 pub mod feed;
+pub mod html;
 pub mod links;
 pub mod markdown;
 pub mod print;
@@ -30,6 +31,7 @@ use crate::diag::Diagnostic;
 use crate::history::{Change, History};
 use crate::model::{FieldSet, Roster};
 use crate::output::Sink;
+use publish::Published;
 use theme::Theme;
 use view::{Features, SiteView};
 
@@ -40,22 +42,36 @@ pub struct Ctx<'a> {
     /// Site, labels and language as template values.
     base: tera::Context,
     /// The site folder.
-    pub root: &'a std::path::Path,
-    /// The roster as the web channel may show it.
-    pub roster: &'a Roster,
-    pub theme: &'a Theme,
-    pub site: SiteView,
+    root: &'a std::path::Path,
+    /// The roster as the web channel may show it (from [`Published`]; the fields are private
+    /// to `render`, so a `Ctx` is only ever made from the web channel's view).
+    roster: &'a Roster,
+    theme: &'a Theme,
+    site: SiteView,
     /// Fields the web policy allows.
-    pub allowed: FieldSet,
+    allowed: FieldSet,
     /// The change log as the web may show it.
-    pub history: &'a History,
+    history: &'a History,
     /// Person id → (district, edition, change).
-    pub person_changes: HashMap<&'a str, Vec<(usize, usize, &'a Change)>>,
-    /// Redacted editions kept between renders, for the other channels' copies.
-    pub copies: Option<&'a publish::Copies>,
+    person_changes: HashMap<&'a str, Vec<(usize, usize, &'a Change)>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(root: &'a std::path::Path, web: &'a Published, theme: &'a Theme, features: Features) -> Ctx<'a> {
+        let site = SiteView::new(web.roster(), features);
+        Ctx {
+            id: next_id(),
+            base: base_context(&site, &theme.labels, &web.roster().config.language),
+            root,
+            roster: web.roster(),
+            theme,
+            site,
+            allowed: web.allowed(),
+            history: web.history(),
+            person_changes: changes::by_person(web.history()),
+        }
+    }
+
     /// Renders `template` with `page`'s fields plus the common ones into `out`.
     pub fn page<T: Serialize>(&self, template: &str, out: &str, page: &T, sink: &dyn Sink) -> Result<(), Diagnostic> {
         self.page_at(template, out, links::root_for(out), page, sink)
@@ -93,7 +109,7 @@ impl Ctx<'_> {
             }
             result
         });
-        let html = html.map_err(|e| template_error(template, out, &e))?;
+        let html = html.map_err(|e| template_error(self.theme, template, out, &e))?;
         put(sink, out, html.into_bytes())
     }
 }
@@ -118,9 +134,11 @@ fn base_context(site: &SiteView, labels: &BTreeMap<String, String>, language: &s
     c
 }
 
-fn template_error(template: &str, out: &str, err: &tera::Error) -> Diagnostic {
-    Diagnostic::error(format!("template {template}"), theme::error_chain(err)).with_help(format!(
-        "rendering {out} failed; check the template against the variables documented in the README (Themes)"
+/// A template that fails to render, reported at its theme file.
+fn template_error(theme: &Theme, template: &str, out: &str, err: &tera::Error) -> Diagnostic {
+    let message = theme::error_chain(err);
+    Diagnostic::error(theme.file_of(template, &message), message).with_help(format!(
+        "rendering {out} with template {template} failed; check the template against the variables documented in the README (Themes)"
     ))
 }
 
@@ -202,8 +220,7 @@ pub fn site(
 ) -> Vec<Diagnostic> {
     let (parts, scope) = (job.parts, &job.scope);
     let t = crate::timing::stage("render: prepare");
-    let web = publish::redact(roster, Channel::Web, job.copies);
-    let history = full_history.redacted(roster.config.publish.web);
+    let web = Published::new(roster, full_history, Channel::Web, job.copies);
     let features = Features {
         changes: true,
         print: true,
@@ -211,19 +228,7 @@ pub fn site(
         search: true,
         data: true,
     };
-    let site = SiteView::new(&web, features);
-    let ctx = Ctx {
-        id: next_id(),
-        base: base_context(&site, &theme.labels, &roster.config.language),
-        root,
-        history: &history,
-        person_changes: changes::by_person(&history),
-        site,
-        allowed: roster.config.publish.web,
-        roster: &web,
-        theme,
-        copies: job.copies,
-    };
+    let ctx = Ctx::new(root, &web, theme, features);
     drop(t);
     let mut errors = Vec::new();
     if parts.web && scope.stable_pages() {
@@ -248,15 +253,15 @@ pub fn site(
     }
     if parts.data {
         let _t = crate::timing::stage("render: data, search");
-        let data_roster = publish::redact(roster, Channel::Data, job.copies);
-        let data_history = full_history.redacted(roster.config.publish.data);
-        errors.extend(data::render(&ctx, &data_roster, &data_history, sink));
+        let data = Published::new(roster, full_history, Channel::Data, job.copies);
+        errors.extend(data::render(&ctx, &data, sink));
         errors.extend(search::render(&ctx, sink));
         errors.extend(sitemap::render(&ctx, sink));
     }
     if parts.print {
         let _t = crate::timing::stage("render: print");
-        errors.extend(print::render(&ctx, roster, full_history, parts.pdf, sink));
+        let print = Published::new(roster, full_history, Channel::Print, job.copies);
+        errors.extend(print::render(&ctx, &print, parts.pdf, sink));
     }
     collapse_repeats(errors)
 }

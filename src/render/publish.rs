@@ -1,18 +1,61 @@
 //! A channel's view of the roster: the publish policy and each member's `private` list are
-//! applied once, by removing the values, before any renderer sees the data. A renderer cannot
-//! leak a field it was never given.
+//! applied once, by removing the values, before any renderer sees the data.
+//!
+//! The promise is a type. Renderers are given a [`Published`], and the only way to make one is
+//! [`Published::new`], which redacts the roster and its history for one channel. Its fields
+//! are private and it hands out shared references only, so no renderer can hold the full
+//! roster through it or put a withheld value back:
+//!
+//! ```compile_fail
+//! # fn f(roster: roster::model::Roster, history: roster::history::History) {
+//! let web = roster::render::publish::Published { channel: roster::config::Channel::Web, roster, history };
+//! # }
+//! ```
 
 use std::sync::{Arc, Mutex, Weak};
 
 use rustc_hash::FxHashMap;
 
 use crate::config::Channel;
+use crate::history::History;
 use crate::model::{Edition, Field, FieldSet, Member, Roster};
 
-/// A copy of `roster` holding only what `channel` may publish. With `copies`, the redacted
-/// editions are kept there and reused by the next call (`serve` renders the same editions
-/// again after each edit); a one-shot build passes `None` and never holds them longer.
-pub fn redact(roster: &Roster, channel: Channel, copies: Option<&Copies>) -> Roster {
+/// The roster and its history as one channel may publish them.
+pub struct Published {
+    channel: Channel,
+    roster: Roster,
+    history: History,
+}
+
+impl Published {
+    /// Redacts `full` and its history for `channel`. With `copies`, the redacted editions are
+    /// kept there and reused by the next call (`serve` renders the same editions again after
+    /// each edit); a one-shot build passes `None` and never holds them longer.
+    pub fn new(full: &Roster, full_history: &History, channel: Channel, copies: Option<&Copies>) -> Published {
+        let allowed = full.config.publish.fields(channel);
+        Published { channel, roster: redact(full, channel, copies), history: full_history.redacted(allowed) }
+    }
+
+    pub fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    /// The fields this channel's policy allows (a member's `private` list hides more).
+    pub fn allowed(&self) -> FieldSet {
+        self.roster.config.publish.fields(self.channel)
+    }
+
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+}
+
+/// A copy of `roster` holding only what `channel` may publish.
+fn redact(roster: &Roster, channel: Channel, copies: Option<&Copies>) -> Roster {
     let allowed = roster.config.publish.fields(channel);
     let mut out = roster.clone();
     let mut guard = copies.map(|c| c.0.lock().unwrap_or_else(|e| e.into_inner()));
@@ -61,7 +104,7 @@ fn redact_edition(e: &Arc<Edition>, allowed: FieldSet, mut cache: Option<&mut Re
 }
 
 /// Clears every field of `m` not in `allowed` or listed in its `private`.
-pub fn redact_member(m: &mut Member, allowed: FieldSet) {
+fn redact_member(m: &mut Member, allowed: FieldSet) {
     for f in Field::ALL {
         if !visible(m, f, allowed) {
             m.clear(f);
@@ -70,7 +113,7 @@ pub fn redact_member(m: &mut Member, allowed: FieldSet) {
 }
 
 /// Whether `field` of `m` may appear in a channel that allows `allowed`.
-pub fn visible(m: &Member, field: Field, allowed: FieldSet) -> bool {
+fn visible(m: &Member, field: Field, allowed: FieldSet) -> bool {
     field.is_identity() || (allowed.contains(field) && !m.private.contains(field))
 }
 
@@ -106,5 +149,100 @@ mod tests {
         Arc::make_mut(&mut plain.districts[0].editions[0]).bodies[0].members[0].office = Some("101".into());
         let shown = redact(&plain);
         assert!(Arc::ptr_eq(&plain.districts[0].editions[0], &shown.districts[0].editions[0]));
+    }
+
+    /// A roster of two editions from generated members: (field values present as a bit mask,
+    /// private fields as a bit mask, whether the second edition changes the values).
+    fn generated(members: &[(u8, u8, bool)], policy: [u8; 3]) -> Roster {
+        use crate::diag::SourceFile;
+        use crate::source::{DistrictSource, SiteSource, parse};
+        let names = |mask: u8| -> Vec<&str> {
+            Field::ALL.iter().filter(|f| mask & (1 << (**f as u8)) != 0).map(|f| f.as_str()).collect()
+        };
+        let list = |mask: u8| names(mask).iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+        let config = format!(
+            "title = \"t\"\nbase_url = \"https://example.org/\"\n[publish]\nweb = [{}]\nprint = [{}]\ndata = [{}]\n",
+            list(policy[0] | 3),
+            list(policy[1] | 3),
+            list(policy[2] | 3)
+        );
+        let edition = |second: bool| {
+            let mut t = String::from("[[body]]\nname = \"班子\"\n");
+            for (i, (values, private, changes)) in members.iter().enumerate() {
+                let v = if second && *changes { 2 } else { 1 };
+                t.push_str(&format!("[[body.member]]\nid = \"p{i}\"\nname = \"人{i}\"\npost = \"职务\"\n"));
+                for name in names(*values & !3) {
+                    let value = match name {
+                        "mobile" => format!("1390000{i:02}{v:02}"),
+                        "office_phone" => format!("028-3813{i:02}{v:02}"),
+                        other => format!("{other} {i} {v}"),
+                    };
+                    t.push_str(&format!("{name} = \"{value}\"\n"));
+                }
+                t.push_str(&format!("private = [{}]\n", list(*private & !3)));
+            }
+            t
+        };
+        let mut diags = Vec::new();
+        let config = crate::config::parse(&SourceFile::new("roster.toml", config), &mut diags);
+        let meta = parse::district(&SourceFile::new("content/d/district.toml", "name = \"d\"\n"), &mut diags);
+        let editions: Vec<_> = [("2020-01-01", false), ("2021-01-01", true)]
+            .into_iter()
+            .filter_map(|(date, second)| {
+                let date = crate::source::reader::parse_date(date).expect("date");
+                let file = SourceFile::new(format!("content/d/{date}.toml"), edition(second));
+                parse::edition(&file, date, &mut diags).map(Arc::new)
+            })
+            .collect();
+        let site = SiteSource {
+            index: None,
+            pages: Vec::new(),
+            districts: vec![DistrictSource { path: "d".into(), meta, edition_files: editions.len(), editions }],
+        };
+        let roster = crate::model::validate(config, site, &crate::model::Options::default(), &mut diags);
+        assert!(!diags.iter().any(crate::diag::Diagnostic::is_error), "{diags:?}");
+        roster
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the members hold and the policies say, a channel's view holds no value of a
+        /// field its policy withholds or the member lists as private, in the roster or in the
+        /// change log.
+        #[test]
+        fn a_channel_view_holds_no_withheld_field(
+            members in proptest::collection::vec((0u8..128, 0u8..128, proptest::bool::ANY), 1..6),
+            policy in proptest::array::uniform3(0u8..128),
+        ) {
+            let full = generated(&members, policy);
+            let history = History::compute(&full);
+            for channel in [Channel::Web, Channel::Print, Channel::Data] {
+                let view = Published::new(&full, &history, channel, None);
+                let allowed = full.config.publish.fields(channel);
+                for (d, district) in view.roster().districts.iter().enumerate() {
+                    for (e, edition) in district.editions.iter().enumerate() {
+                        let originals: Vec<_> = full.districts[d].editions[e].members().map(|(_, m)| m).collect();
+                        for ((_, m), original) in edition.members().zip(originals) {
+                            for f in Field::ALL {
+                                let withheld = !f.is_identity() && (!allowed.contains(f) || original.private.contains(f));
+                                proptest::prop_assert!(!(withheld && m.get(f).is_some()), "{channel:?} shows {f} of {}", m.id);
+                            }
+                        }
+                    }
+                }
+                for change in view.history().changes.iter().flatten().flat_map(|e| e.iter()) {
+                    let fields: Vec<&crate::history::FieldChange> = match &change.kind {
+                        crate::history::Kind::Duties(fc) => vec![fc],
+                        crate::history::Kind::Contact { fields } => fields.iter().collect(),
+                        _ => Vec::new(),
+                    };
+                    for fc in fields {
+                        proptest::prop_assert!(allowed.contains(fc.field), "{channel:?} logs a change of {}", fc.field);
+                        proptest::prop_assert!(!(fc.private && !fc.hidden()), "{channel:?} logs a private value");
+                    }
+                }
+            }
+        }
     }
 }

@@ -63,6 +63,21 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Vec<u8>>,
     /// The Typst template of print/roster.pdf.
     pub print_template: String,
+    /// Template name → the file it came from (`themes/<theme>/templates/…`, or the built-in
+    /// one), for errors.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Theme {
+    /// The file a rendering error is in: the first template the message names (an error in an
+    /// included or parent template names that one), else the template being rendered.
+    pub fn file_of<'a>(&'a self, template: &'a str, message: &str) -> &'a str {
+        let named = message
+            .split(['\'', '"', '`', ' '])
+            .find_map(|word| self.files.get(word))
+            .or_else(|| self.files.get(template));
+        named.map_or(template, String::as_str)
+    }
 }
 
 /// Loads the built-in theme and the site's theme over it.
@@ -126,7 +141,8 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option
         }
     }
     let tera = compile(&templates, diags)?;
-    Some(Theme { tera, labels, static_files, print_template })
+    let files = templates.into_iter().map(|(name, (rel, _))| (name, rel)).collect();
+    Some(Theme { tera, labels, static_files, print_template, files })
 }
 
 fn compile(templates: &BTreeMap<String, (String, String)>, diags: &mut Vec<Diagnostic>) -> Option<Tera> {

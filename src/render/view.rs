@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::html::Html;
 use super::{links, markdown};
 use crate::model::{Edition, Field, FieldSet, Member, Phone, Roster};
 
@@ -69,8 +70,7 @@ pub struct MemberView {
     pub id: String,
     pub name: String,
     pub post: String,
-    /// HTML.
-    pub duties: Option<String>,
+    pub duties: Option<Html>,
     pub office_phone: Option<PhoneView>,
     pub mobile: Option<PhoneView>,
     pub office: Option<String>,
@@ -110,8 +110,7 @@ pub struct EditionView<'a> {
     pub until: Option<String>,
     pub reason: Option<&'a str>,
     pub source: Option<&'a str>,
-    /// HTML.
-    pub note: Option<String>,
+    pub note: Option<Html>,
     pub last_verified: Option<String>,
     pub bodies: Vec<BodyView<'a>>,
     pub url: String,
@@ -158,4 +157,12 @@ impl Columns {
 /// The member views of an edition, body by body.
 pub fn edition_members(e: &Edition) -> Vec<Vec<MemberView>> {
     e.bodies.iter().map(|b| b.members.iter().map(MemberView::new).collect()).collect()
+}
+
+/// Breadcrumbs from the top district down to `index`.
+pub fn crumbs(r: &Roster, index: usize) -> Vec<Link> {
+    r.ancestors(index)
+        .into_iter()
+        .map(|i| Link { name: r.districts[i].name.clone(), url: links::district(&r.districts[i].path) })
+        .collect()
 }

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::html::Html;
 use super::view::{self, Columns, EditionView, Link, MemberView};
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
@@ -74,7 +75,7 @@ fn tree_node(r: &Roster, i: usize) -> TreeNode {
 #[derive(Serialize)]
 struct HomeText {
     title: Option<String>,
-    html: Option<String>,
+    html: Option<Html>,
 }
 
 fn home(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -86,25 +87,17 @@ fn home(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let r = ctx.roster;
     let home = HomeText {
         title: r.home.as_ref().and_then(|p| p.title.clone()),
-        html: r.home.as_ref().map(|p| markdown::block(&p.body)).filter(|h| !h.trim().is_empty()),
+        html: r.home.as_ref().map(|p| markdown::block(&p.body)).filter(|h| !h.is_blank()),
     };
     let tree = r.roots().map(|i| tree_node(r, i)).collect();
     ctx.page("home.html", "index.html", &Home { home, tree }, sink)
-}
-
-/// Breadcrumbs from the top district down to `index`.
-pub fn crumbs(r: &Roster, index: usize) -> Vec<Link> {
-    r.ancestors(index)
-        .into_iter()
-        .map(|i| Link { name: r.districts[i].name.clone(), url: links::district(&r.districts[i].path) })
-        .collect()
 }
 
 #[derive(Serialize)]
 struct DistrictView {
     name: String,
     kind: Option<String>,
-    intro: Option<String>,
+    intro: Option<Html>,
     url: String,
     changes_url: Option<String>,
     /// Date of the last edition that changed something.
@@ -149,7 +142,7 @@ fn district(ctx: &Ctx<'_>, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> 
     let views = d.current().map(view::edition_members);
     let page = Page {
         district: district_view(ctx, i),
-        crumbs: crumbs(r, i),
+        crumbs: view::crumbs(r, i),
         edition: d.current().zip(views.as_ref()).map(|(e, v)| EditionView::new(&d.path, e, None, v)),
         cols: d.current().map(|e| Columns::for_edition(e, ctx.allowed)),
         children: d.children.iter().map(|c| TreeNode { children: Vec::new(), ..tree_node(r, *c) }).collect(),
@@ -187,7 +180,7 @@ fn edition(ctx: &Ctx<'_>, i: usize, e: usize, sink: &dyn Sink) -> Result<(), Dia
     let ed = &d.editions[e];
     let next = d.editions.get(e + 1).map(|n| n.date);
     let views = view::edition_members(ed);
-    let mut crumbs = crumbs(r, i);
+    let mut crumbs = view::crumbs(r, i);
     crumbs.push(Link { name: ed.date.to_string(), url: links::edition(&d.path, ed.date) });
     let page = Page {
         district: district_view(ctx, i),
@@ -347,7 +340,7 @@ fn page(ctx: &Ctx<'_>, i: &usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
     struct PageView {
         title: String,
         description: Option<String>,
-        html: String,
+        html: Html,
     }
     #[derive(Serialize)]
     struct Page {

@@ -115,7 +115,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
 fn rebuild(state: &State, changed: Option<&[PathBuf]>) -> bool {
     let mut session = state.session.lock().unwrap_or_else(|e| e.into_inner());
     let (result, diags) = session.rebuild(changed);
-    crate::cli::report(&diags, diag::Format::Human);
+    crate::emit::report(&diags, diag::Format::Human);
     let files = session.files().unwrap_or_default();
     drop(session);
     match result {
@@ -206,7 +206,7 @@ fn lazy_file(state: &State, name: &str) -> Option<Vec<u8>> {
         let (files, diags) =
             if name.starts_with("print/") { session.print(name.ends_with(".pdf")) } else { session.data() };
         drop(session);
-        crate::cli::report(&diags, diag::Format::Human);
+        crate::emit::report(&diags, diag::Format::Human);
         cached.get_or_insert_with(BTreeMap::new).extend(files);
     }
     cached.as_ref().and_then(|c| c.get(name).cloned())

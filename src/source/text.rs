@@ -1,6 +1,7 @@
 //! Reading a file of the site into text: a UTF-8 BOM is dropped, CRLF is kept (TOML and our
 //! front-matter splitter accept it), invalid UTF-8 and oversized files are diagnostics that
-//! point at the offending byte.
+//! point at the offending byte. Also the rule for slugs, the names of folders and pages that
+//! become paths of the site.
 
 use std::path::Path;
 
@@ -59,4 +60,13 @@ mod tests {
         assert_eq!(d.line_col(), Some((2, 9)));
         assert!(d.message.contains("0xC0"), "{}", d.message);
     }
+}
+
+/// A slug: lowercase ASCII letters, digits and inner `-`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
 }

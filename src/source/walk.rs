@@ -133,7 +133,7 @@ fn collect_page(tree: &mut Tree, rel: String, parent: &str, name: &str, is_dir: 
         return;
     }
     match name.strip_suffix(".md") {
-        Some(slug) if crate::config::is_slug(slug) => tree.pages.push((rel, slug.to_owned())),
+        Some(slug) if crate::source::text::is_slug(slug) => tree.pages.push((rel, slug.to_owned())),
         Some(slug) => {
             diags.push(Diagnostic::error(rel, format!("page file name `{slug}` is not a slug")).with_help(
                 "name pages with lowercase letters, digits and `-`, e.g. about.md; the name is the page's URL",

@@ -226,6 +226,7 @@ fn a_template_error_also_leaves_the_output_untouched() {
     let run = roster!(dir, "build");
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("template person.html"), "{}", run.stderr);
+    assert!(run.stderr.contains("themes/default/templates/person.html"), "names the theme file: {}", run.stderr);
     assert!(run.stderr.contains("more pages"), "one error per template, not per page: {}", run.stderr);
     assert_eq!(read_tree(&dir.join("public")), before);
 }

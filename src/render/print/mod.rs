@@ -15,10 +15,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::publish::Published;
 use super::{Ctx, markdown};
-use crate::config::Channel;
 use crate::diag::Diagnostic;
-use crate::history::{Change, History, Kind};
+use crate::history::{Change, ChangeGroup, History, Kind};
 use crate::model::{Field, Roster};
 use crate::output::Sink;
 
@@ -269,31 +269,22 @@ fn compact(r: &Roster, changes: &[Change], labels: &BTreeMap<String, String>) ->
     let l = |k: &str| labels.get(k).map_or("", String::as_str);
     let paren = |s: &str| format!("{}{s}{}", l("paren_open"), l("paren_close"));
     let district = |d: usize| r.districts.get(d).map_or("", |d| d.name.as_str());
-    let mut groups: Vec<(&str, Vec<String>)> =
-        ["kind_transferred", "kind_joined", "kind_left", "kind_post", "kind_duties", "kind_contact"]
-            .into_iter()
-            .map(|k| (k, Vec::new()))
-            .collect();
+    let mut groups: Vec<(&str, Vec<String>)> = ChangeGroup::ALL.iter().map(|g| (g.label(), Vec::new())).collect();
     for c in changes {
-        let (key, item) = match &c.kind {
+        let item = match &c.kind {
             Kind::Joined { from: Some(p), .. } => {
-                ("kind_transferred", paren(&l("transferred_from").replace("{district}", district(p.district))))
+                paren(&l("transferred_from").replace("{district}", district(p.district)))
             }
-            Kind::Left { to: Some(p), .. } => {
-                ("kind_transferred", paren(&l("transferred_to").replace("{district}", district(p.district))))
-            }
-            Kind::Joined { post, .. } => ("kind_joined", paren(post)),
-            Kind::Left { post, .. } => ("kind_left", paren(post)),
-            Kind::Post { from_post, to_post, .. } => ("kind_post", paren(&format!("{from_post} → {to_post}"))),
-            Kind::Duties(_) => ("kind_duties", String::new()),
+            Kind::Left { to: Some(p), .. } => paren(&l("transferred_to").replace("{district}", district(p.district))),
+            Kind::Joined { post, .. } | Kind::Left { post, .. } => paren(post),
+            Kind::Post { from_post, to_post, .. } => paren(&format!("{from_post} → {to_post}")),
+            Kind::Duties(_) => String::new(),
             Kind::Contact { fields } => {
                 let names: Vec<&str> = fields.iter().map(|f| l(f.field.as_str())).collect();
-                ("kind_contact", paren(&names.join(l("punct_list"))))
+                paren(&names.join(l("punct_list")))
             }
         };
-        if let Some((_, items)) = groups.iter_mut().find(|(k, _)| *k == key) {
-            items.push(format!("{}{item}", c.name));
-        }
+        groups[c.kind.kind().group() as usize].1.push(format!("{}{item}", c.name));
     }
     groups
         .into_iter()
@@ -335,28 +326,22 @@ fn css_counter_content(label: &str) -> String {
 }
 
 /// Renders `print/index.html` and, with the `pdf` feature, `print/roster.pdf`.
-pub fn render(
-    ctx: &Ctx<'_>,
-    full: &Roster,
-    full_history: &History,
-    want_pdf: bool,
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    let roster = super::publish::redact(full, Channel::Print, ctx.copies);
-    let history = full_history.redacted(full.config.publish.print);
+pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let (roster, history) = (print.roster(), print.history());
+    let config = &roster.config;
     let labels = &ctx.theme.labels;
     let mut errors = Vec::new();
     #[allow(unused_mut)]
-    let mut data = data(&roster, &history, labels);
+    let mut data = data(roster, history, labels);
     #[cfg(feature = "pdf")]
-    let fonts = if want_pdf && full.config.print.pdf {
+    let fonts = if want_pdf && config.print.pdf {
         let _t = crate::timing::stage("print: find fonts");
         let needed = glyphs::needed(&data);
-        match pdf::Fonts::find(ctx.root, &full.config.print.fonts, &needed, pdf::system_scan_allowed()) {
+        match pdf::Fonts::find(ctx.root, &config.print.fonts, &needed, pdf::system_scan_allowed()) {
             Ok((fonts, warnings)) => {
                 errors.extend(warnings);
                 let missing = needed.into_iter().filter(|c| !fonts.covers(*c)).collect();
-                errors.extend(glyphs::warnings(ctx.root, &roster, &missing));
+                errors.extend(glyphs::warnings(ctx.root, roster, &missing));
                 data.fonts = fonts.families.clone();
                 Some(fonts)
             }
@@ -385,7 +370,7 @@ pub fn render(
         }
     }
     #[cfg(not(feature = "pdf"))]
-    if want_pdf && full.config.print.pdf {
+    if want_pdf && config.print.pdf {
         errors.push(
             Diagnostic::warning(
                 "roster.toml",
