@@ -32,7 +32,7 @@ pub fn site_from_texts(config: &str, district: &str, editions: &[&str]) -> Vec<D
         districts: vec![DistrictSource { path: "d".into(), meta, editions, edition_files }],
     };
     let reuse = Reuse { last: None, theme: Some(theme(&config)) };
-    let input = Input::Parsed { config, site, diagnostics: diags };
+    let input = Input::Parsed(Box::new(pipeline::Parsed { config, site, diagnostics: diags }));
     let root = std::path::Path::new(".");
     let opts = crate::BuildOptions::default();
     let site = match pipeline::prepare(root, input, &opts, reuse) {

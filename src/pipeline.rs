@@ -29,9 +29,16 @@ pub struct Caches {
 pub enum Input<'a> {
     /// The site folder at the root, reusing the unchanged files of `caches`.
     Folder(&'a Caches),
-    /// A configuration and content already parsed, with the diagnostics of parsing them
-    /// (fuzzing and property tests, which never touch the disk).
-    Parsed { config: Config, site: SiteSource, diagnostics: Vec<Diagnostic> },
+    /// A configuration and content already parsed (fuzzing and property tests, which never
+    /// touch the disk).
+    Parsed(Box<Parsed>),
+}
+
+/// A site parsed in memory, with the diagnostics of parsing it.
+pub struct Parsed {
+    pub config: Config,
+    pub site: SiteSource,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// What a later run may take from an earlier one instead of making it again.
@@ -78,7 +85,10 @@ pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
             let site = source::load_cached(root, &mut diags, &caches.sources);
             (config, site, &caches.editions, diags)
         }
-        Input::Parsed { config, site, diagnostics } => (config, site, &fresh, diagnostics),
+        Input::Parsed(parsed) => {
+            let Parsed { config, site, diagnostics } = *parsed;
+            (config, site, &fresh, diagnostics)
+        }
     };
     let mut roster = {
         let _t = timing::stage("load: validate");

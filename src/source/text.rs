@@ -43,6 +43,15 @@ pub fn decode(mut bytes: Vec<u8>, rel: &str) -> Result<FileRef, Diagnostic> {
     }
 }
 
+/// A slug: lowercase ASCII letters, digits and inner `-`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,13 +69,4 @@ mod tests {
         assert_eq!(d.line_col(), Some((2, 9)));
         assert!(d.message.contains("0xC0"), "{}", d.message);
     }
-}
-
-/// A slug: lowercase ASCII letters, digits and inner `-`.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
 }
