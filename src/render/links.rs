@@ -17,15 +17,11 @@ pub fn district_outputs(d: &crate::model::District) -> Vec<String> {
 
 /// The files a person's pages are written to.
 pub fn person_outputs(id: &str) -> Vec<String> {
-    vec![person(id), person_vcard(id)]
+    vec![person(id)]
 }
 
 pub fn district_vcard(path: &str) -> String {
     format!("{path}/contacts.vcf")
-}
-
-pub fn person_vcard(id: &str) -> String {
-    format!("people/{id}/contact.vcf")
 }
 
 pub fn district(path: &str) -> String {

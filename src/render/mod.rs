@@ -54,6 +54,8 @@ pub struct Ctx<'a> {
     history: &'a History,
     /// Person id → (district, edition, change).
     person_changes: HashMap<&'a str, Vec<(usize, usize, &'a Change)>>,
+    /// Member views, built once per edition and borrowed by every page.
+    views: view::Views<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -69,6 +71,7 @@ impl<'a> Ctx<'a> {
             allowed: web.allowed(),
             history: web.history(),
             person_changes: changes::by_person(web.history()),
+            views: view::Views::new(web.roster()),
         }
     }
 

@@ -1,6 +1,7 @@
 //! vCard 4.0 (RFC 6350) downloads: `/<district>/contacts.vcf` with every current member of the
-//! district and `/people/<id>/contact.vcf` with every current post of a person. They are
-//! downloads from the web pages, so they carry what the `web` policy allows.
+//! district, and on each person page a card with every current post of the person, as a
+//! `data:` URI in the link itself (no file per person). They are downloads from the web
+//! pages, so they carry what the `web` policy allows.
 
 use std::fmt::Write as _;
 
@@ -121,6 +122,14 @@ pub fn person(r: &Roster, id: &str, hours_label: &str) -> Option<String> {
     }
     let url = links::absolute(&r.config.base_url, &links::person(id));
     Some(card(&p.name, &url, &posts, hours_label))
+}
+
+/// A vCard as a `data:` URI (RFC 2397) for a link with `download`: every byte but the
+/// unreserved ones percent-encoded, so that the URI is plain ASCII and safe in an attribute.
+pub fn data_uri(card: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    format!("data:text/vcard;charset=utf-8,{}", percent_encoding::utf8_percent_encode(card, KEEP))
 }
 
 #[cfg(test)]

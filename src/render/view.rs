@@ -1,12 +1,19 @@
-//! What templates see: plain serialisable records built once from the (redacted) roster.
-//! Markdown is rendered here, once per member, and shared by every page that shows it.
+//! What templates see: plain serialisable records built from the (redacted) roster.
+//!
+//! The member views of an edition are built once per build ([`Views`]) and borrowed by every
+//! page that shows the edition: the district page, its archive page and each person page. A
+//! member written the same way in the edition before shares that edition's view, so the
+//! Markdown of unchanged duties is rendered once across a district's history.
+
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::html::Html;
 use super::{links, markdown};
-use crate::model::{Edition, Field, FieldSet, Member, Phone, Roster};
+use crate::model::{Appearance, Edition, Field, FieldSet, Member, Phone, Roster};
 
 /// Which optional parts of the site exist, for the navigation.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -100,7 +107,7 @@ impl MemberView {
 #[derive(Debug, Serialize)]
 pub struct BodyView<'a> {
     pub name: &'a str,
-    pub members: &'a [MemberView],
+    pub members: &'a [Arc<MemberView>],
 }
 
 #[derive(Debug, Serialize)]
@@ -117,7 +124,7 @@ pub struct EditionView<'a> {
 }
 
 impl<'a> EditionView<'a> {
-    pub fn new(path: &str, e: &'a Edition, next: Option<NaiveDate>, members: &'a [Vec<MemberView>]) -> Self {
+    pub fn new(path: &str, e: &'a Edition, next: Option<NaiveDate>, members: &'a [Vec<Arc<MemberView>>]) -> Self {
         EditionView {
             date: e.date.to_string(),
             until: next.map(|d| d.to_string()),
@@ -154,9 +161,61 @@ impl Columns {
     }
 }
 
-/// The member views of an edition, body by body.
-pub fn edition_members(e: &Edition) -> Vec<Vec<MemberView>> {
-    e.bodies.iter().map(|b| b.members.iter().map(MemberView::new).collect()).collect()
+/// The member views of one edition, body by body.
+pub type EditionMembers = Vec<Vec<Arc<MemberView>>>;
+
+/// The member views of every edition of every district, each district's made on first use.
+pub struct Views<'a> {
+    roster: &'a Roster,
+    districts: Vec<OnceLock<Vec<EditionMembers>>>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(roster: &'a Roster) -> Views<'a> {
+        Views { roster, districts: roster.districts.iter().map(|_| OnceLock::new()).collect() }
+    }
+
+    /// The views of edition `e` of district `d`.
+    pub fn edition(&self, d: usize, e: usize) -> &EditionMembers {
+        &self.districts[d].get_or_init(|| district_views(&self.roster.districts[d].editions))[e]
+    }
+
+    pub fn member(&self, a: Appearance) -> &MemberView {
+        &self.edition(a.district, a.edition)[a.body][a.member]
+    }
+}
+
+/// A district's member views, edition by edition: a member equal to the one of the same id in
+/// the edition before reuses its view.
+fn district_views(editions: &[Arc<Edition>]) -> Vec<EditionMembers> {
+    let mut out: Vec<EditionMembers> = Vec::with_capacity(editions.len());
+    for (i, e) in editions.iter().enumerate() {
+        let before: FxHashMap<&str, (&Member, &Arc<MemberView>)> = match i.checked_sub(1) {
+            Some(p) => editions[p]
+                .bodies
+                .iter()
+                .zip(&out[p])
+                .flat_map(|(b, views)| b.members.iter().zip(views))
+                .map(|(m, v)| (m.id.as_str(), (m, v)))
+                .collect(),
+            None => FxHashMap::default(),
+        };
+        let views = e
+            .bodies
+            .iter()
+            .map(|b| {
+                b.members
+                    .iter()
+                    .map(|m| match before.get(m.id.as_str()) {
+                        Some((old, view)) if *old == m => Arc::clone(view),
+                        _ => Arc::new(MemberView::new(m)),
+                    })
+                    .collect()
+            })
+            .collect();
+        out.push(views);
+    }
+    out
 }
 
 /// Breadcrumbs from the top district down to `index`.

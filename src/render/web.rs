@@ -139,11 +139,11 @@ fn district(ctx: &Ctx<'_>, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> 
     }
     let r = ctx.roster;
     let d = &r.districts[i];
-    let views = d.current().map(view::edition_members);
+    let views = d.current().map(|_| ctx.views.edition(i, d.editions.len() - 1));
     let page = Page {
         district: district_view(ctx, i),
         crumbs: view::crumbs(r, i),
-        edition: d.current().zip(views.as_ref()).map(|(e, v)| EditionView::new(&d.path, e, None, v)),
+        edition: d.current().zip(views).map(|(e, v)| EditionView::new(&d.path, e, None, v)),
         cols: d.current().map(|e| Columns::for_edition(e, ctx.allowed)),
         children: d.children.iter().map(|c| TreeNode { children: Vec::new(), ..tree_node(r, *c) }).collect(),
         archive: d
@@ -179,13 +179,13 @@ fn edition(ctx: &Ctx<'_>, i: usize, e: usize, sink: &dyn Sink) -> Result<(), Dia
     let d = &r.districts[i];
     let ed = &d.editions[e];
     let next = d.editions.get(e + 1).map(|n| n.date);
-    let views = view::edition_members(ed);
+    let views = ctx.views.edition(i, e);
     let mut crumbs = view::crumbs(r, i);
     crumbs.push(Link { name: ed.date.to_string(), url: links::edition(&d.path, ed.date) });
     let page = Page {
         district: district_view(ctx, i),
         crumbs,
-        edition: EditionView::new(&d.path, ed, next, &views),
+        edition: EditionView::new(&d.path, ed, next, views),
         cols: Columns::for_edition(ed, ctx.allowed),
     };
     ctx.page("edition.html", &links::edition(&d.path, ed.date), &page, sink)
@@ -256,7 +256,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
         district_url: String,
         body: &'a str,
         since: String,
-        member: MemberView,
+        member: &'a MemberView,
     }
     #[derive(Serialize)]
     struct HistoryRow<'a> {
@@ -275,7 +275,10 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
         current: Vec<Current<'a>>,
         history: Vec<HistoryRow<'a>>,
         changes: Vec<super::changes::PersonChange>,
-        vcard_url: Option<String>,
+        /// The person's vCard as a `data:` URI, saved under `vcard_file` (works from
+        /// `file://` too, and costs no file per person).
+        vcard: Option<String>,
+        vcard_file: String,
     }
     #[derive(Serialize)]
     struct PersonView<'a> {
@@ -299,7 +302,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
                 district_url: links::district(&d.path),
                 body: &r.body(*a).name,
                 since: since.to_string(),
-                member: MemberView::new(r.member(*a)),
+                member: ctx.views.member(*a),
             }
         })
         .collect();
@@ -319,20 +322,18 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
         })
         .collect();
     let out = links::person(&p.id);
+    let hours = ctx.theme.labels.get("hours").map_or("", String::as_str);
+    let card = (ctx.site.features.data && !current.is_empty()).then(|| super::vcard::person(r, &p.id, hours)).flatten();
     let page = Page {
         person: PersonView { id: &p.id, name: &p.name },
         crumbs: vec![Link { name: p.name.clone(), url: out.clone() }],
-        vcard_url: (ctx.site.features.data && !current.is_empty()).then(|| links::person_vcard(&p.id)),
+        vcard: card.as_deref().map(super::vcard::data_uri),
+        vcard_file: format!("{}.vcf", p.id),
         current,
         history,
         changes: super::changes::person_changes(ctx, &p.id),
     };
-    ctx.page("person.html", &out, &page, sink)?;
-    let hours = ctx.theme.labels.get("hours").map_or("", String::as_str);
-    match super::vcard::person(r, &p.id, hours) {
-        Some(card) => super::put(sink, &links::person_vcard(&p.id), card.into_bytes()),
-        None => Ok(()),
-    }
+    ctx.page("person.html", &out, &page, sink)
 }
 
 fn page(ctx: &Ctx<'_>, i: &usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
