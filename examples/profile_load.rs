@@ -8,7 +8,7 @@ fn main() {
     let cache = roster::Caches::default();
     for _ in 0..n {
         let t = std::time::Instant::now();
-        let input = roster::pipeline::Input::Folder(&cache);
+        let input = roster::pipeline::Input::Folder(Some(&cache));
         let loaded = roster::pipeline::load(&root, input, &roster::BuildOptions::default());
         let h = roster::history::History::compute(&loaded.roster);
         eprintln!(

@@ -27,8 +27,10 @@ pub struct Caches {
 
 /// Where the site comes from.
 pub enum Input<'a> {
-    /// The site folder at the root, reusing the unchanged files of `caches`.
-    Folder(&'a Caches),
+    /// The site folder at the root, reusing the unchanged files of `caches` (`serve`); with
+    /// `None`, what was read is dropped once the roster is validated, so a one-shot build
+    /// does not hold the source texts and parsed records while it renders.
+    Folder(Option<&'a Caches>),
     /// A configuration and content already parsed (fuzzing and property tests, which never
     /// touch the disk).
     Parsed(Box<Parsed>),
@@ -76,9 +78,10 @@ impl Loaded {
 /// Reads and validates the site at `root`, applying the options' `as_of` and `base_url`.
 pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
     let start = std::time::Instant::now();
-    let fresh = model::EditionCache::default();
+    let fresh = Caches::default();
     let (config, site, editions, mut diags) = match input {
         Input::Folder(caches) => {
+            let caches = caches.unwrap_or(&fresh);
             let mut diags = Vec::new();
             let config = crate::config::load(root, &mut diags);
             let _t = timing::stage("load: walk and parse");
@@ -87,7 +90,7 @@ pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
         }
         Input::Parsed(parsed) => {
             let Parsed { config, site, diagnostics } = *parsed;
-            (config, site, &fresh, diagnostics)
+            (config, site, &fresh.editions, diagnostics)
         }
     };
     let mut roster = {

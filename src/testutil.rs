@@ -35,9 +35,8 @@ pub fn site(files: &[(&str, &str)]) -> PathBuf {
 
 /// Loads a site, panicking on errors.
 pub fn load(dir: &std::path::Path, as_of: Option<chrono::NaiveDate>) -> Roster {
-    let caches = crate::pipeline::Caches::default();
     let opts = crate::BuildOptions { as_of, ..Default::default() };
-    let loaded = crate::pipeline::load(dir, crate::pipeline::Input::Folder(&caches), &opts);
+    let loaded = crate::pipeline::load(dir, crate::pipeline::Input::Folder(None), &opts);
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     loaded.roster

@@ -29,9 +29,8 @@ pub struct DiffArgs<'a> {
 }
 
 pub fn run(root: &Path, args: &DiffArgs<'_>, as_of: Option<NaiveDate>) -> ExitCode {
-    let caches = crate::pipeline::Caches::default();
     let opts = crate::BuildOptions { as_of, ..Default::default() };
-    let loaded = crate::pipeline::load(root, crate::pipeline::Input::Folder(&caches), &opts);
+    let loaded = crate::pipeline::load(root, crate::pipeline::Input::Folder(None), &opts);
     if loaded.has_errors() {
         crate::emit::report(&loaded.diagnostics, crate::diag::Format::Human);
         return ExitCode::from(1);

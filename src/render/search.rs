@@ -1,9 +1,26 @@
-//! `/search/`: a page whose small script searches a compact index of the current roster,
-//! loaded as a script (`search/index.js`) so that it works from `file://` as well as served.
-//! Each entry carries the name, its pinyin in full and as initials (李明: `liming`, `lm`),
-//! post, duties, district and the digits of the published numbers.
+//! `/search/`: a page whose small script searches an index of the current roster, loaded as
+//! scripts so that it works from `file://` as well as served. Each entry carries the name, its
+//! pinyin in full and as initials (李明: `liming`, `lm`), post, duties, district and the digits
+//! of the published numbers.
+//!
+//! At a province's size the whole index is megabytes, so it is split, after Pagefind's
+//! chunked index, and a query loads only what it needs:
+//! - `search/index.js`: the manifest (entry count, chunk size, bucket count);
+//! - `search/r/<n>.js`: the entries, [`CHUNK`] per file, in roster order;
+//! - `search/k/<n>.js`: the keys, each with the ids of the entries that have it. A key is a
+//!   kind and a gram: `n` a character or two consecutive characters of the name, `t` two of
+//!   post, duties and district, `p` two letters of the pinyin, `i` the first one or two
+//!   initials, `d` three consecutive digits of a number. Keys are put in buckets by a hash of
+//!   the gram (FNV-1a over UTF-16 units, the same in the script), so every key a search term
+//!   can need is in one file.
+//!
+//! A term needs a key of its first gram, so the entries its script loads are a superset of
+//! those it matches, and the script then scores them as before. What is not indexed: a single
+//! character found only in post, duties or district; a single letter found in the pinyin other
+//! than at its start; fewer than three digits.
 
 use pinyin::ToPinyin;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Ctx, links, markdown};
@@ -72,18 +89,123 @@ fn entries(ctx: &Ctx<'_>) -> Vec<Entry> {
     out
 }
 
-pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
-    #[derive(Serialize)]
-    struct Index {
-        v: u32,
-        items: Vec<Entry>,
+/// Entries per file of `search/r/`.
+pub const CHUNK: usize = 64;
+
+/// About this many bytes of keys per file of `search/k/`.
+const BUCKET_BYTES: usize = 96 * 1024;
+
+/// The normalisation of the search script (`norm` in search.js): lowercase, without white
+/// space and the separators people type in names and numbers.
+fn norm(text: &str) -> Vec<char> {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '(' | ')' | '（' | '）' | '·' | '.'))
+        .collect()
+}
+
+/// FNV-1a over the UTF-16 code units of `gram` (`hash` in search.js).
+fn hash(gram: &str) -> u32 {
+    gram.encode_utf16().fold(0x811c_9dc5_u32, |h, u| (h ^ u32::from(u)).wrapping_mul(0x0100_0193))
+}
+
+/// The keys of one entry, as (gram, kind).
+fn keys(e: &Entry) -> Vec<(String, char)> {
+    let mut out = Vec::new();
+    let mut grams = |kind: char, chars: &[char], n: usize| {
+        for w in chars.windows(n) {
+            out.push((w.iter().collect::<String>(), kind));
+        }
+    };
+    let name = norm(&e[0]);
+    grams('n', &name, 1);
+    grams('n', &name, 2);
+    let text = norm(&format!("{}{}{}", e[3], e[4], e[5]));
+    grams('t', &text, 2);
+    let pinyin: Vec<char> = e[1].chars().collect();
+    grams('p', &pinyin, 2);
+    for number in e[6].split(' ') {
+        grams('d', &number.chars().collect::<Vec<_>>(), 3);
     }
-    let index = Index { v: 1, items: entries(ctx) };
-    let json = serde_json::to_string(&index).unwrap_or_default();
-    // `<` and `>` as escapes: harmless in a script file, and safe should it ever be inlined.
-    let json = json.replace('<', "\\u003c").replace('>', "\\u003e");
-    let js = format!("window.ROSTER_SEARCH = {json};\n");
-    let mut errors: Vec<Diagnostic> = super::put(sink, "search/index.js", js.into_bytes()).err().into_iter().collect();
+    let initials: Vec<char> = e[2].chars().collect();
+    for n in 1..=initials.len().min(2) {
+        out.push((initials[..n].iter().collect(), 'i'));
+    }
+    out
+}
+
+/// Gram → kind → ids of the entries with that key, ascending.
+type Postings = std::collections::BTreeMap<String, std::collections::BTreeMap<char, Vec<u32>>>;
+
+fn postings(items: &[Entry]) -> Postings {
+    let mut map = Postings::new();
+    for (id, e) in items.iter().enumerate() {
+        let id = id as u32;
+        for (gram, kind) in keys(e) {
+            let ids = map.entry(gram).or_default().entry(kind).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    map
+}
+
+/// One file of the index: a call that hands its part to the search script. `<` and `>` are
+/// escaped: harmless in a script file, and safe should it ever be inlined.
+fn script(call: &str, json: &str) -> Vec<u8> {
+    format!("{call}{});\n", json.replace('<', "\\u003c").replace('>', "\\u003e")).into_bytes()
+}
+
+pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let items = entries(ctx);
+    let mut errors: Vec<Diagnostic> = items
+        .par_chunks(CHUNK)
+        .enumerate()
+        .filter_map(|(n, chunk)| {
+            let json = serde_json::to_string(chunk).unwrap_or_default();
+            let bytes = script(&format!("ROSTER_SEARCH_PUT(\"r\",{n},"), &json);
+            super::put(sink, &format!("search/r/{n}.js"), bytes).err()
+        })
+        .collect();
+    let postings = postings(&items);
+    // Ids are written as gaps from the one before: a few digits each.
+    let encoded: Vec<(u32, String)> = postings
+        .iter()
+        .flat_map(|(gram, kinds)| {
+            kinds.iter().map(move |(kind, ids)| {
+                let mut text = serde_json::to_string(&format!("{kind}{gram}")).unwrap_or_default();
+                text.push_str(":[");
+                let mut last = 0;
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    text.push_str(&(id - last).to_string());
+                    last = *id;
+                }
+                text.push(']');
+                (hash(gram), text)
+            })
+        })
+        .collect();
+    drop(postings);
+    let total: usize = encoded.iter().map(|(_, e)| e.len() + 1).sum();
+    let buckets = total.div_ceil(BUCKET_BYTES).max(1).next_power_of_two();
+    let mut by_bucket: Vec<Vec<&str>> = vec![Vec::new(); buckets];
+    for (h, entry) in &encoded {
+        by_bucket[*h as usize % buckets].push(entry);
+    }
+    errors.par_extend(by_bucket.par_iter().enumerate().filter_map(|(n, entries)| {
+        let json = format!("{{{}}}", entries.join(","));
+        let bytes = script(&format!("ROSTER_SEARCH_PUT(\"k\",{n},"), &json);
+        super::put(sink, &format!("search/k/{n}.js"), bytes).err()
+    }));
+    let manifest = format!(
+        "window.ROSTER_SEARCH = {{\"v\":2,\"count\":{},\"chunk\":{CHUNK},\"buckets\":{buckets}}};\n",
+        items.len()
+    );
+    errors.extend(super::put(sink, "search/index.js", manifest.into_bytes()).err());
     #[derive(Serialize)]
     struct Page {
         crumbs: Vec<super::view::Link>,
@@ -93,7 +215,7 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
         name: ctx.theme.labels.get("search").cloned().unwrap_or_default(),
         url: "search/index.html".into(),
     }];
-    errors.extend(ctx.page("search.html", "search/index.html", &Page { crumbs, count: index.items.len() }, sink).err());
+    errors.extend(ctx.page("search.html", "search/index.html", &Page { crumbs, count: items.len() }, sink).err());
     errors
 }
 
@@ -106,5 +228,39 @@ mod tests {
         assert_eq!(pinyin_of("李明"), ("liming".into(), "lm".into()));
         assert_eq!(pinyin_of("欧阳娜娜"), ("ouyangnana".into(), "oynn".into()));
         assert_eq!(pinyin_of("买买提·艾力"), ("maimaitiaili".into(), "mmtal".into()));
+    }
+
+    #[test]
+    fn the_hash_is_fnv1a_over_utf16_as_the_script_computes_it() {
+        // Values from the script's `hash` in Node: FNV-1a 32-bit test vectors and a surrogate pair.
+        assert_eq!(hash(""), 0x811c_9dc5);
+        assert_eq!(hash("a"), 0xe40c_292c);
+        assert_eq!(hash("foobar"), 0xbf9c_f968);
+        assert_eq!(hash("𪚥"), 0x1dc8_a1b3, "a surrogate pair, as charCodeAt sees it");
+    }
+
+    #[test]
+    fn every_term_finds_its_entries_among_the_keys_of_its_first_gram() {
+        let e: Entry = [
+            "欧阳 娜娜".into(),
+            "ouyangnana".into(),
+            "oynn".into(),
+            "副区长".into(),
+            "负责城市管理".into(),
+            "东坡区".into(),
+            "02838120001 862838120001".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
+        let keys = keys(&e);
+        let has = |kind: char, gram: &str| keys.iter().any(|(g, k)| *k == kind && g == gram);
+        assert!(has('n', "欧") && has('n', "欧阳") && has('n', "阳娜"), "name grams without the space");
+        assert!(
+            has('t', "城市") && has('t', "长负"),
+            "text grams run across post and duties, as the script's text does"
+        );
+        assert!(has('p', "ou") && has('p', "na") && has('i', "o") && has('i', "oy") && !has('i', "yn"));
+        assert!(has('d', "028") && has('d', "001") && has('d', "862") && !has('d', "1 8"));
     }
 }

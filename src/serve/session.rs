@@ -98,7 +98,7 @@ impl Session {
         };
         let reuse =
             pipeline::Reuse { last: last.as_ref().map(|l| (&l.site.roster, &l.site.history)), theme: kept_theme };
-        let site = match pipeline::prepare(&self.root, pipeline::Input::Folder(&self.caches), &self.opts, reuse) {
+        let site = match pipeline::prepare(&self.root, pipeline::Input::Folder(Some(&self.caches)), &self.opts, reuse) {
             Ok(site) => site,
             Err(diags) => {
                 self.last = last;

@@ -231,8 +231,22 @@ fn search_index_holds_pinyin_and_only_web_fields() {
     let out = build_golden();
     let js = std::fs::read_to_string(out.join("search/index.js")).unwrap();
     let json = js.trim().strip_prefix("window.ROSTER_SEARCH = ").unwrap().strip_suffix(';').unwrap();
-    let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    let items = v["items"].as_array().unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(json).unwrap();
+    // The entries, chunk by chunk, and every bucket of keys, all of them in the privacy check.
+    let mut items = Vec::new();
+    let mut js = js.clone();
+    let chunks = manifest["count"].as_u64().unwrap().div_ceil(manifest["chunk"].as_u64().unwrap());
+    for n in 0..chunks {
+        let text = std::fs::read_to_string(out.join(format!("search/r/{n}.js"))).unwrap();
+        let json =
+            text.trim().strip_prefix(&format!("ROSTER_SEARCH_PUT(\"r\",{n},")).unwrap().strip_suffix(");").unwrap();
+        items.extend(serde_json::from_str::<Vec<serde_json::Value>>(json).unwrap());
+        js.push_str(&text);
+    }
+    for n in 0..manifest["buckets"].as_u64().unwrap() {
+        js.push_str(&std::fs::read_to_string(out.join(format!("search/k/{n}.js"))).unwrap());
+    }
+    assert_eq!(items.len() as u64, manifest["count"].as_u64().unwrap());
     let zhang = items.iter().find(|i| i[0] == "张三").unwrap();
     assert_eq!(zhang[1], "zhangsan");
     assert_eq!(zhang[2], "zs");
