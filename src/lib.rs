@@ -11,7 +11,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
-pub mod emit;
+pub(crate) mod emit;
 pub mod field;
 pub mod fuzzing;
 pub mod history;
@@ -19,12 +19,12 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
-pub mod scaffold;
+pub(crate) mod scaffold;
 pub mod serve;
 pub mod source;
 #[cfg(test)]
 mod testutil;
-pub mod timing;
+pub(crate) mod timing;
 
 use std::path::{Path, PathBuf};
 

@@ -3,8 +3,8 @@
 //!
 //! Every later stage (history, rendering) works on this model only; it holds no spans.
 
-pub mod id;
-pub mod phone;
+pub(crate) mod id;
+pub(crate) mod phone;
 mod validate;
 
 use std::collections::BTreeMap;

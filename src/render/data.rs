@@ -13,9 +13,6 @@ use crate::history::{History, Kind};
 use crate::model::{Member, Roster};
 use crate::output::Sink;
 
-/// The files of this module, relative to the output root.
-pub const FILES: [&str; 4] = ["data/roster.json", "data/roster.csv", "data/changes.csv", "data/index.html"];
-
 /// Renders the data files from the data-channel roster and history.
 pub fn render(ctx: &Ctx<'_>, data: &Published, sink: &dyn Sink) -> Vec<Diagnostic> {
     let (roster, history) = (data.roster(), data.history());

@@ -4,20 +4,20 @@
 //! [`publish`]); templates are compiled once ([`theme`]); pages are rendered in parallel and
 //! handed to an [`output::Sink`](crate::output::Sink).
 
-pub mod changes;
-pub mod data;
-pub mod feed;
-pub mod html;
-pub mod links;
-pub mod markdown;
-pub mod print;
+pub(crate) mod changes;
+pub(crate) mod data;
+pub(crate) mod feed;
+pub(crate) mod html;
+pub(crate) mod links;
+pub(crate) mod markdown;
+pub(crate) mod print;
 pub mod publish;
-pub mod search;
-pub mod sitemap;
+pub(crate) mod search;
+pub(crate) mod sitemap;
 pub mod theme;
-pub mod vcard;
-pub mod view;
-pub mod web;
+pub(crate) mod vcard;
+pub(crate) mod view;
+pub(crate) mod web;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};

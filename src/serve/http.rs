@@ -6,8 +6,6 @@ use std::io::Cursor;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-/// The prefix of the live-reload endpoints; no built file can live there.
-pub const PREFIX: &str = "/__roster/";
 const RELOAD_JS: &str = include_str!("reload.js");
 
 /// What a request asks for, once the URL has been checked.

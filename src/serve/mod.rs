@@ -4,7 +4,7 @@
 //! server: it keeps serving the last good site, prints the diagnostics and shows them as a
 //! banner in the browser.
 
-pub mod http;
+pub(crate) mod http;
 pub mod session;
 mod watch;
 

@@ -2,12 +2,12 @@
 //! spanned records. Nothing here judges the data beyond its shape (types, unknown and missing
 //! keys, file names); the `model` stage validates meaning.
 
-pub mod chars;
-pub mod frontmatter;
-pub mod parse;
-pub mod reader;
-pub mod text;
-pub mod walk;
+pub(crate) mod chars;
+pub(crate) mod frontmatter;
+pub(crate) mod parse;
+pub(crate) mod reader;
+pub(crate) mod text;
+pub(crate) mod walk;
 
 use std::collections::HashMap;
 use std::ops::Range;

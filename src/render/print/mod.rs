@@ -8,7 +8,7 @@
 #[cfg(feature = "pdf")]
 mod glyphs;
 #[cfg(feature = "pdf")]
-pub mod pdf;
+pub(crate) mod pdf;
 
 use std::collections::BTreeMap;
 

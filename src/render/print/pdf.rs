@@ -72,7 +72,8 @@ pub struct Fonts {
     store: FontStore,
     /// Families for the template, in order of preference.
     pub families: Vec<String>,
-    /// Whether the system's fonts were scanned for this build.
+    /// Whether the system's fonts were scanned for this build (the tests check it).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub scanned_system: bool,
 }
 
