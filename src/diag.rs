@@ -53,6 +53,8 @@ fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
 pub enum Severity {
     Error,
     Warning,
+    /// Not a problem, but something the editor should know (a scheduled edition).
+    Note,
 }
 
 impl Severity {
@@ -60,6 +62,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -96,6 +99,10 @@ impl Diagnostic {
 
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
+    }
+
+    pub fn note(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(path, message) }
     }
 
     /// An error at `span` of `file`.
@@ -232,6 +239,7 @@ fn render_human(diag: &Diagnostic, color: bool) -> String {
     let level = match diag.severity {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,
+        Severity::Note => Level::Note,
     };
     let mut report = Report::new(level)
         .with_message(&diag.message)
@@ -276,7 +284,9 @@ fn render_github(diag: &Diagnostic) -> String {
         message.push('\n');
         message.push_str(help);
     }
-    format!("::{} {props}::{}\n", diag.severity.as_str(), escape_data(&message))
+    // GitHub's workflow commands call a note `notice`.
+    let command = if diag.severity == Severity::Note { "notice" } else { diag.severity.as_str() };
+    format!("::{command} {props}::{}\n", escape_data(&message))
 }
 
 fn escape_data(s: &str) -> String {

@@ -16,10 +16,11 @@ pub fn report(diags: &[Diagnostic], format: Format) {
     }
     match format {
         Format::Human => {
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            let warnings = diags.len() - errors;
-            if errors + warnings > 0 {
-                text.push_str(&summary(errors, warnings));
+            let count = |s: diag::Severity| diags.iter().filter(|d| d.severity == s).count();
+            let (errors, warnings, notes) =
+                (count(diag::Severity::Error), count(diag::Severity::Warning), count(diag::Severity::Note));
+            if errors + warnings + notes > 0 {
+                text.push_str(&summary(errors, warnings, notes));
             }
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
@@ -29,9 +30,14 @@ pub fn report(diags: &[Diagnostic], format: Format) {
     }
 }
 
-fn summary(errors: usize, warnings: usize) -> String {
+fn summary(errors: usize, warnings: usize, notes: usize) -> String {
     let plural = |n: usize, w: &str| {
         if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") }
     };
-    format!("{}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
+    let mut line = format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"));
+    if notes > 0 {
+        line.push_str(&format!(", {}", plural(notes, "note")));
+    }
+    line.push('\n');
+    line
 }

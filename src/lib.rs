@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Build the site as it stood on this date.
     pub as_of: Option<NaiveDate>,
+    /// Today (`--today`), for editions dated after it (scheduled, not yet published) and
+    /// `verified` dates; default `SOURCE_DATE_EPOCH`, else the system date.
+    pub today: Option<NaiveDate>,
     /// Write only `print/` (the newspaper layout), leaving the rest of the output as it is.
     pub print_only: bool,
     /// Told what a long build is doing (sites of more than [`PROGRESS_ENTRIES`] entries, or

@@ -95,7 +95,8 @@ pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
     };
     let mut roster = {
         let _t = timing::stage("load: validate");
-        model::validate_cached(config, site, &model::Options { as_of: opts.as_of }, &mut diags, editions)
+        let options = model::Options { as_of: opts.as_of, today: opts.today };
+        model::validate_cached(config, site, &options, &mut diags, editions)
     };
     override_base_url(&mut roster.config, opts, &mut diags);
     report_size(&roster, opts, start);

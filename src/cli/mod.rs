@@ -64,6 +64,9 @@ pub enum Command {
         /// Serve the roster as it stood on this date.
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
+        /// Take this date as today: editions dated after it are scheduled, not served yet.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
     },
     /// Start a new edition of a district, copied from its latest one.
     New {
@@ -107,6 +110,10 @@ pub struct Common {
     /// Use the roster as it stood on this date (editions after it are ignored).
     #[arg(long, value_parser = parse_date)]
     as_of: Option<NaiveDate>,
+    /// Take this date as today: editions dated after it are scheduled and not published yet
+    /// (default: SOURCE_DATE_EPOCH, else the system date).
+    #[arg(long, value_parser = parse_date)]
+    today: Option<NaiveDate>,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -118,15 +125,27 @@ pub fn main() -> ExitCode {
     let root = cli.root.as_path();
     match cli.command {
         Command::Build { output, base_url, print_only, common } => {
-            let opts = BuildOptions { output, base_url, as_of: common.as_of, print_only, progress: Some(progress) };
+            let opts = BuildOptions {
+                output,
+                base_url,
+                as_of: common.as_of,
+                today: common.today,
+                print_only,
+                progress: Some(progress),
+            };
             build(root, &opts, common.format)
         }
         Command::Check { common } => {
-            let opts = BuildOptions { as_of: common.as_of, progress: Some(progress), ..Default::default() };
+            let opts = BuildOptions {
+                as_of: common.as_of,
+                today: common.today,
+                progress: Some(progress),
+                ..Default::default()
+            };
             check(root, &opts, common.format)
         }
-        Command::Serve { port, interface, open, as_of } => {
-            let opts = crate::serve::ServeOptions { interface, port, open, as_of };
+        Command::Serve { port, interface, open, as_of, today } => {
+            let opts = crate::serve::ServeOptions { interface, port, open, as_of, today };
             match crate::serve::run(root, &opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

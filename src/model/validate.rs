@@ -24,6 +24,15 @@ pub const RESERVED: &[&str] = &["people", "changes", "print", "search", "data", 
 pub struct Options {
     /// Ignore editions after this date.
     pub as_of: Option<NaiveDate>,
+    /// Today (`--today`); default [`today`]. An edition dated after it is scheduled: not
+    /// published yet, and a note says so.
+    pub today: Option<NaiveDate>,
+}
+
+impl Options {
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(today)
+    }
 }
 
 /// Validated editions, kept between rebuilds by `serve`: an edition whose parsed source is
@@ -33,18 +42,19 @@ pub struct EditionCache {
     map: Mutex<FxHashMap<String, CachedEdition>>,
 }
 
-/// The source an edition was validated from, under which phone region, and the result.
-type CachedEdition = (Arc<EditionSource>, country::Id, Arc<Built>);
+/// The source an edition was validated from, under which phone region and today, and the
+/// result.
+type CachedEdition = (Arc<EditionSource>, (country::Id, NaiveDate), Arc<Built>);
 
 impl EditionCache {
-    fn lookup(&self, source: &Arc<EditionSource>, region: country::Id) -> Option<Arc<Built>> {
+    fn lookup(&self, source: &Arc<EditionSource>, key: (country::Id, NaiveDate)) -> Option<Arc<Built>> {
         let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&source.file.path).filter(|(s, r, _)| Arc::ptr_eq(s, source) && *r == region).map(|(_, _, b)| b.clone())
+        map.get(&source.file.path).filter(|(s, k, _)| Arc::ptr_eq(s, source) && *k == key).map(|(_, _, b)| b.clone())
     }
 
-    fn store(&self, source: &Arc<EditionSource>, region: country::Id, built: Arc<Built>) {
+    fn store(&self, source: &Arc<EditionSource>, key: (country::Id, NaiveDate), built: Arc<Built>) {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert(source.file.path.clone(), (source.clone(), region, built));
+        map.insert(source.file.path.clone(), (source.clone(), key, built));
     }
 }
 
@@ -77,14 +87,14 @@ pub fn validate_cached(
     diags: &mut Vec<Diagnostic>,
     cache: &EditionCache,
 ) -> Roster {
-    let region = config.phone_region;
+    let key = (config.phone_region, opts.today());
     let todo: Vec<&Arc<EditionSource>> =
-        site.districts.iter().flat_map(|d| &d.editions).filter(|e| cache.lookup(e, region).is_none()).collect();
+        site.districts.iter().flat_map(|d| &d.editions).filter(|e| cache.lookup(e, key).is_none()).collect();
     let built: Vec<(Arc<EditionSource>, Arc<Built>)> = todo
         .into_par_iter()
         .map(|e| {
-            let b = Arc::new(build_edition(e, &config));
-            cache.store(e, region, b.clone());
+            let b = Arc::new(build_edition(e, &config, key.1));
+            cache.store(e, key, b.clone());
             (e.clone(), b)
         })
         .collect();
@@ -94,7 +104,7 @@ pub fn validate_cached(
     for source in &site.districts {
         districts.push(district(source, &config, opts, &mut ids, diags, cache));
     }
-    let districts = arrange(districts, &site.districts, opts, diags);
+    let districts = arrange(districts, &site.districts, diags);
     let people = index_people(&districts);
     let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
     pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
@@ -123,15 +133,20 @@ fn district(
     check_district_slug(source, &slug, diags);
     let meta = source.meta.as_ref();
     let mut editions = Vec::with_capacity(source.editions.len());
+    let key = (config.phone_region, opts.today());
     for e in &source.editions {
         if opts.as_of.is_some_and(|d| e.date > d) {
             continue;
         }
-        let built = match cache.lookup(e, config.phone_region) {
+        if e.date > key.1 {
+            diags.push(scheduled(e, key.1));
+            continue;
+        }
+        let built = match cache.lookup(e, key) {
             Some(b) => b,
             None => {
-                let b = Arc::new(build_edition(e, config));
-                cache.store(e, config.phone_region, b.clone());
+                let b = Arc::new(build_edition(e, config, key.1));
+                cache.store(e, key, b.clone());
                 b
             }
         };
@@ -177,7 +192,19 @@ fn check_district_slug(source: &DistrictSource, slug: &str, diags: &mut Vec<Diag
     }
 }
 
-fn build_edition(source: &EditionSource, config: &Config) -> Built {
+/// The note for an edition dated after today: 已排期, not published until its date.
+fn scheduled(e: &EditionSource, today: NaiveDate) -> Diagnostic {
+    Diagnostic::note(
+        e.file.path.clone(),
+        format!("scheduled (已排期): takes effect on {}, so it is not published yet (today is {today})", e.date),
+    )
+    .with_help(format!(
+        "it is published by the first build on or after {}; to publish it now, as prepared, build with --today {}",
+        e.date, e.date
+    ))
+}
+
+fn build_edition(source: &EditionSource, config: &Config, today: NaiveDate) -> Built {
     let file = &source.file;
     let mut diags = Vec::new();
     let mut uses = Vec::new();
@@ -186,7 +213,7 @@ fn build_edition(source: &EditionSource, config: &Config) -> Built {
     for b in &source.bodies {
         let mut members = Vec::with_capacity(b.members.len());
         for m in &b.members {
-            let Some((member, id_use)) = member(file, m, config, &mut diags) else {
+            let Some((member, id_use)) = member(file, m, config, today, &mut diags) else {
                 continue;
             };
             uses.push(id_use);
@@ -231,7 +258,13 @@ fn build_edition(source: &EditionSource, config: &Config) -> Built {
     Built { edition: Arc::new(edition), uses, diags }
 }
 
-fn member(file: &FileRef, m: &MemberSource, config: &Config, diags: &mut Vec<Diagnostic>) -> Option<(Member, IdUse)> {
+fn member(
+    file: &FileRef,
+    m: &MemberSource,
+    config: &Config,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Member, IdUse)> {
     let name = m.name.as_ref()?;
     let post = m.post.as_ref()?;
     let id = match &m.id {
@@ -291,11 +324,11 @@ fn member(file: &FileRef, m: &MemberSource, config: &Config, diags: &mut Vec<Dia
     let mobile = phone(&m.mobile, "mobile", diags);
     let office_phone = phone(&m.office_phone, "office_phone", diags);
     if let Some((date, span)) = &m.verified
-        && *date > today()
+        && *date > today
     {
         diags.push(
             Diagnostic::at(file, span.clone(), format!("`verified` is in the future: {date}"))
-                .with_label(format!("after today, {}", today()))
+                .with_label(format!("after today, {today}"))
                 .with_help("write the date the numbers were last confirmed to work"),
         );
     }
@@ -396,12 +429,7 @@ impl IdRegistry {
 
 /// Links parents and children, drops districts that do not exist as of the date, and puts
 /// districts in display order (pre-order; siblings by `order`, then slug).
-fn arrange(
-    districts: Vec<District>,
-    sources: &[DistrictSource],
-    opts: &Options,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<District> {
+fn arrange(districts: Vec<District>, sources: &[DistrictSource], diags: &mut Vec<Diagnostic>) -> Vec<District> {
     let parents: Vec<Option<usize>> = {
         let by_path: HashMap<&str, usize> = districts.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect();
         districts.iter().map(|d| d.path.rsplit_once('/').and_then(|(parent, _)| by_path.get(parent).copied())).collect()
@@ -441,7 +469,8 @@ fn arrange(
     let mut order = Vec::with_capacity(districts.len());
     let mut stack: Vec<usize> = roots.into_iter().rev().collect();
     while let Some(i) = stack.pop() {
-        if opts.as_of.is_some() && !exists[i] {
+        // Editions after `--as-of` or today are left out: a district with none left is too.
+        if !exists[i] {
             continue;
         }
         order.push(i);

@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub open: bool,
     pub as_of: Option<NaiveDate>,
+    /// As `build --today`.
+    pub today: Option<NaiveDate>,
 }
 
 /// What the server answers from.
@@ -73,7 +75,8 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
     );
     // Watch before the first build, so that nothing edited from now on is missed.
     let changes = watch::watch(root).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    let build_opts = BuildOptions { base_url: Some(url.clone()), as_of: opts.as_of, ..BuildOptions::default() };
+    let build_opts =
+        BuildOptions { base_url: Some(url.clone()), as_of: opts.as_of, today: opts.today, ..BuildOptions::default() };
     let state = Arc::new(State {
         session: Mutex::new(Session::new(root, build_opts)),
         site: RwLock::new(Arc::new(Site::default())),

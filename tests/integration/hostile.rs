@@ -500,3 +500,45 @@ fn an_overlong_name_is_refused_at_its_line() {
     assert!(run.stderr.contains("`name` is 100000 characters long; at most 64 are allowed"));
     assert!(run.stderr.len() < 20_000, "a short message, not the name: {} bytes", run.stderr.len());
 }
+
+/// An edition dated after today is scheduled (已排期): a note names it, and no page, sitemap,
+/// feed or data file shows it, until a build whose `--today` reaches its date publishes it.
+#[test]
+fn a_future_edition_is_scheduled_until_today_reaches_it() {
+    let dir = crate::support::site_copy("golden");
+    let latest = std::fs::read_to_string(dir.join("content/city/2022-01-01.toml")).unwrap();
+    let future = latest.replace("人事调整", "预先排期的调整");
+    crate::support::write_files(&dir, &[("content/city/2099-01-01.toml", &future)]);
+    let check = roster!(dir, "check");
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("content/city/2099-01-01.toml")
+            && check.stderr.contains("note: scheduled (已排期): takes effect on 2099-01-01"),
+        "{}",
+        check.stderr
+    );
+    assert!(check.stderr.contains("--today 2099-01-01"), "{}", check.stderr);
+    let json = roster!(dir, "check", "--format", "json");
+    assert!(json.stdout.contains("\"severity\":\"note\""), "{}", json.stdout);
+    let github = roster!(dir, "check", "--format", "github");
+    assert!(github.stdout.starts_with("::notice "), "{}", github.stdout);
+    assert_eq!(roster!(dir, "build").code, 0);
+    for (path, bytes) in read_tree(&dir.join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("2099-01-01") && !text.contains("预先排期"), "{path} shows the scheduled edition");
+        assert!(!path.contains("2099"), "{path}");
+    }
+    // The editor publishes it ahead of its date, as prepared.
+    let run = roster!(dir, "build", "--today", "2099-01-01");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = std::fs::read_to_string(dir.join("public/city/index.html")).unwrap();
+    assert!(page.contains("2099-01-01"), "the district page shows the new edition");
+    assert!(dir.join("public/city/2099-01-01/index.html").is_file());
+    let sitemap = std::fs::read_to_string(dir.join("public/sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<lastmod>2099-01-01</lastmod>"), "{sitemap}");
+    // Year 0 stays an error, with or without --today.
+    crate::support::write_files(&dir, &[("content/city/0000-01-01.toml", &latest)]);
+    let run = roster!(dir, "check", "--today", "2099-01-01");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/city/0000-01-01.toml"), "{}", run.stderr);
+}
