@@ -82,6 +82,10 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What would be right.
     pub help: Option<String>,
+    /// The value the diagnostic is about, when it is private (a member's `private` field, or
+    /// one no channel publishes). It is shown, with the quoted source line and the label,
+    /// only with `--show-private`; otherwise the message names the field and the problem.
+    pub private: Option<String>,
 }
 
 impl Diagnostic {
@@ -94,6 +98,7 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             help: None,
+            private: None,
         }
     }
 
@@ -108,6 +113,12 @@ impl Diagnostic {
     /// An error at `span` of `file`.
     pub fn at(file: &FileRef, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic { file: Some(file.clone()), span: Some(span), ..Diagnostic::error(file.path.clone(), message) }
+    }
+
+    /// Marks the diagnostic as about a private value (see [`Diagnostic::private`]).
+    pub fn with_private(mut self, value: impl Into<String>) -> Self {
+        self.private = Some(value.into());
+        self
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -177,8 +188,9 @@ pub enum Format {
 /// Data quoted in a diagnostic never reaches a terminal raw: control characters in the
 /// message, label and help are written as `\u{1b}`, and a source line that holds one is not
 /// quoted (the place is given as path:line:col).
-pub fn render(diag: &Diagnostic, format: Format, color: bool) -> String {
-    let shown = printable(diag);
+/// Renders one diagnostic; a private value is shown only with `show_private`.
+pub fn render(diag: &Diagnostic, format: Format, color: bool, show_private: bool) -> String {
+    let shown = printable(diag, show_private);
     match format {
         Format::Human => render_human(&shown, color),
         Format::Github => render_github(&shown),
@@ -197,8 +209,11 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
-fn printable(diag: &Diagnostic) -> Diagnostic {
-    Diagnostic {
+/// The diagnostic as it may be printed: control characters escaped, and a private value
+/// either added to the message (`show_private`) or kept out of it, of the quoted line and of
+/// the label (marked by `private: Some("")`, which the renderers take as "quote nothing").
+fn printable(diag: &Diagnostic, show_private: bool) -> Diagnostic {
+    let mut shown = Diagnostic {
         severity: diag.severity,
         path: escape_controls(&diag.path).into_owned(),
         file: diag.file.clone(),
@@ -206,7 +221,22 @@ fn printable(diag: &Diagnostic) -> Diagnostic {
         message: escape_controls(&diag.message).into_owned(),
         label: diag.label.as_deref().map(|l| escape_controls(l).into_owned()),
         help: diag.help.as_deref().map(|h| escape_controls(h).into_owned()),
+        private: None,
+    };
+    if let Some(value) = &diag.private {
+        if show_private {
+            shown.message = format!("{}: `{}`", shown.message, escape_controls(value));
+        } else {
+            shown.label = None;
+            let note = "the value is private and not shown; --show-private shows it";
+            shown.help = Some(match shown.help {
+                Some(h) => format!("{h} ({note})"),
+                None => note.to_owned(),
+            });
+            shown.private = Some(String::new());
+        }
     }
+    shown
 }
 
 /// A source line longer than this is not quoted (a 100,000-character name would flood the
@@ -229,7 +259,7 @@ fn render_human(diag: &Diagnostic, color: bool) -> String {
     let first = line_range(&file.text, span.start);
     let quoted = &file.text[first.start..line_range(&file.text, span.end.max(span.start)).end];
     let controls = quoted.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
-    if first.len() > MAX_QUOTED_LINE || controls {
+    if first.len() > MAX_QUOTED_LINE || controls || diag.private.is_some() {
         let (line, col) = file.line_col(span.start);
         let placed = Diagnostic { path: format!("{}:{line}:{col}", diag.path), file: None, span: None, ..diag.clone() };
         return render_unplaced(&placed);
@@ -303,7 +333,7 @@ fn render_json(diag: &Diagnostic) -> String {
         None => (None, None),
     };
     let source_line = match (&diag.file, line) {
-        (Some(file), Some(line)) => {
+        (Some(file), Some(line)) if diag.private.is_none() => {
             file.text.lines().nth(line - 1).filter(|l| l.len() <= MAX_QUOTED_LINE).map(str::to_owned)
         }
         _ => None,
@@ -348,7 +378,7 @@ mod tests {
     fn human_rendering_quotes_the_line_with_a_caret() {
         let file = SourceFile::new("content/a/2022-01-01.toml", "nmae = \"李明\"\n");
         let d = Diagnostic::at(&file, 0..4, "unknown field `nmae`").with_label("did you mean `name`?");
-        let text = render(&d, Format::Human, false);
+        let text = render(&d, Format::Human, false, false);
         assert!(text.contains("content/a/2022-01-01.toml:1:1"), "{text}");
         assert!(text.contains("1 │ nmae = \"李明\""), "{text}");
         assert!(text.contains("^^^^ did you mean `name`?"), "{text}");
@@ -359,7 +389,7 @@ mod tests {
         let file = SourceFile::new("content/a,b.toml", "x = 1\n");
         let d = Diagnostic::at(&file, 0..1, "bad: 100%").with_help("line one\nline two");
         assert_eq!(
-            render(&d, Format::Github, false),
+            render(&d, Format::Github, false, false),
             "::error file=content/a%2Cb.toml,line=1,col=1::bad: 100%25%0Aline one%0Aline two\n"
         );
     }
@@ -368,7 +398,7 @@ mod tests {
     fn json_format_is_one_object_per_line() {
         let file = SourceFile::new("roster.toml", "a = 1\nb = 2\n");
         let d = Diagnostic::at(&file, 6..7, "unknown field `b`").as_warning();
-        let line = render(&d, Format::Json, false);
+        let line = render(&d, Format::Json, false, false);
         let v: serde_json::Value = serde_json::from_str(line.trim_end()).unwrap();
         assert_eq!(v["severity"], "warning");
         assert_eq!(v["line"], 2);

@@ -8,11 +8,11 @@ use std::io::{IsTerminal, Write};
 use crate::diag::{self, Diagnostic, Format};
 
 /// Prints diagnostics to stderr (stdout for the machine formats) and a summary line.
-pub fn report(diags: &[Diagnostic], format: Format) {
+pub fn report(diags: &[Diagnostic], format: Format, show_private: bool) {
     let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut text = String::new();
     for d in diags {
-        text.push_str(&diag::render(d, format, color));
+        text.push_str(&diag::render(d, format, color, show_private));
     }
     match format {
         Format::Human => {

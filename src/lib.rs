@@ -47,6 +47,8 @@ pub struct BuildOptions {
     /// Today (`--today`), for editions dated after it (scheduled, not yet published) and
     /// `verified` dates; default `SOURCE_DATE_EPOCH`, else the system date.
     pub today: Option<NaiveDate>,
+    /// Print private values in diagnostics (`--show-private`); the outputs never hold them.
+    pub show_private: bool,
     /// Write only `print/` (the newspaper layout), leaving the rest of the output as it is.
     pub print_only: bool,
     /// Told what a long build is doing (sites of more than [`PROGRESS_ENTRIES`] entries, or

@@ -32,7 +32,7 @@ pub fn run(root: &Path, args: &DiffArgs<'_>, as_of: Option<NaiveDate>) -> ExitCo
     let opts = crate::BuildOptions { as_of, ..Default::default() };
     let loaded = crate::pipeline::load(root, crate::pipeline::Input::Folder(None), &opts);
     if loaded.has_errors() {
-        crate::emit::report(&loaded.diagnostics, crate::diag::Format::Human);
+        crate::emit::report(&loaded.diagnostics, crate::diag::Format::Human, args.show_private);
         return ExitCode::from(1);
     }
     let roster = &loaded.roster;

@@ -67,6 +67,9 @@ pub enum Command {
         /// Take this date as today: editions dated after it are scheduled, not served yet.
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
+        /// Print private values in diagnostics and the error banner.
+        #[arg(long)]
+        show_private: bool,
     },
     /// Start a new edition of a district, copied from its latest one.
     New {
@@ -114,6 +117,9 @@ pub struct Common {
     /// (default: SOURCE_DATE_EPOCH, else the system date).
     #[arg(long, value_parser = parse_date)]
     today: Option<NaiveDate>,
+    /// Print private values in diagnostics (they are hidden by default).
+    #[arg(long)]
+    show_private: bool,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -130,6 +136,7 @@ pub fn main() -> ExitCode {
                 base_url,
                 as_of: common.as_of,
                 today: common.today,
+                show_private: common.show_private,
                 print_only,
                 progress: Some(progress),
             };
@@ -139,13 +146,14 @@ pub fn main() -> ExitCode {
             let opts = BuildOptions {
                 as_of: common.as_of,
                 today: common.today,
+                show_private: common.show_private,
                 progress: Some(progress),
                 ..Default::default()
             };
             check(root, &opts, common.format)
         }
-        Command::Serve { port, interface, open, as_of, today } => {
-            let opts = crate::serve::ServeOptions { interface, port, open, as_of, today };
+        Command::Serve { port, interface, open, as_of, today, show_private } => {
+            let opts = crate::serve::ServeOptions { interface, port, open, as_of, today, show_private };
             match crate::serve::run(root, &opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -193,11 +201,17 @@ fn progress(message: &str) {
     eprintln!("{message}");
 }
 
-fn finish(outcome: &Outcome, format: Format, writes: bool, done: impl FnOnce() -> String) -> ExitCode {
+fn finish(
+    outcome: &Outcome,
+    format: Format,
+    show_private: bool,
+    writes: bool,
+    done: impl FnOnce() -> String,
+) -> ExitCode {
     if outcome.removed_stale > 0 {
         eprintln!("removed {} staging folder(s) left by builds that were killed", outcome.removed_stale);
     }
-    crate::emit::report(&outcome.diagnostics, format);
+    crate::emit::report(&outcome.diagnostics, format, show_private);
     if !outcome.ok() {
         if format == Format::Human && writes {
             eprintln!("nothing was written; the previous output is unchanged");
@@ -213,7 +227,7 @@ fn finish(outcome: &Outcome, format: Format, writes: bool, done: impl FnOnce() -
 fn build(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {
     let start = Instant::now();
     let outcome = crate::build(root, opts);
-    finish(&outcome, format, true, || {
+    finish(&outcome, format, opts.show_private, true, || {
         format!("built {} files into {} in {} ms", outcome.files, outcome.output.display(), start.elapsed().as_millis())
     })
 }
@@ -221,5 +235,5 @@ fn build(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {
 fn check(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {
     let start = Instant::now();
     let outcome = crate::check(root, opts);
-    finish(&outcome, format, false, || format!("ok: no errors ({} ms)", start.elapsed().as_millis()))
+    finish(&outcome, format, opts.show_private, false, || format!("ok: no errors ({} ms)", start.elapsed().as_millis()))
 }

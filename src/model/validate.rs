@@ -309,14 +309,20 @@ fn member(
         match Phone::parse(&t.value, config.phone_region) {
             Ok(p) => Some(p),
             Err(why) => {
-                diags.push(
+                let help = format!(
+                    "write one number as dialled in {:?}, e.g. \"139 0000 0001\" or \"028-3812 0001\", or with a country code \"+86 …\"",
+                    config.phone_region
+                );
+                let d = if is_private(m, config, field) {
+                    // The field and the problem, never the number (see `Diagnostic::private`).
+                    Diagnostic::at(file, t.span.clone(), format!("`{field}` is not a phone number"))
+                        .with_label(why)
+                        .with_private(t.value.clone())
+                } else {
                     Diagnostic::at(file, t.span.clone(), format!("`{field}` is not a phone number: `{}`", t.value))
                         .with_label(why)
-                        .with_help(format!(
-                            "write one number as dialled in {:?}, e.g. \"139 0000 0001\" or \"028-3812 0001\", or with a country code \"+86 …\"",
-                            config.phone_region
-                        )),
-                );
+                };
+                diags.push(d.with_help(help));
                 None
             }
         }
@@ -345,6 +351,14 @@ fn member(
         private: private_fields(file, &m.private, diags),
     };
     Some((member, id_use))
+}
+
+/// Whether `field` of `m` is never published: listed in its `private`, or in no channel's
+/// policy. Diagnostics about such a field do not print its value.
+fn is_private(m: &MemberSource, config: &Config, field: &str) -> bool {
+    let Some(f) = Field::from_name(field) else { return false };
+    let p = &config.publish;
+    m.private.iter().any(|t| t.value == field) || ![p.web, p.print, p.data].iter().any(|set| set.contains(f))
 }
 
 /// Today: the date of `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds) when

@@ -29,6 +29,8 @@ pub struct ServeOptions {
     pub as_of: Option<NaiveDate>,
     /// As `build --today`.
     pub today: Option<NaiveDate>,
+    /// As `check --show-private`, for the terminal and the error banner.
+    pub show_private: bool,
 }
 
 /// What the server answers from.
@@ -60,8 +62,9 @@ impl State {
     }
 }
 
-fn text_of(diags: &[Diagnostic]) -> String {
-    diags.iter().filter(|d| d.is_error()).map(|d| diag::render(d, diag::Format::Human, false)).collect()
+/// The error banner's text: private values hidden unless `show_private`.
+fn text_of(diags: &[Diagnostic], show_private: bool) -> String {
+    diags.iter().filter(|d| d.is_error()).map(|d| diag::render(d, diag::Format::Human, false, show_private)).collect()
 }
 
 /// Runs the server until the process is stopped.
@@ -75,8 +78,13 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
     );
     // Watch before the first build, so that nothing edited from now on is missed.
     let changes = watch::watch(root).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    let build_opts =
-        BuildOptions { base_url: Some(url.clone()), as_of: opts.as_of, today: opts.today, ..BuildOptions::default() };
+    let build_opts = BuildOptions {
+        base_url: Some(url.clone()),
+        as_of: opts.as_of,
+        today: opts.today,
+        show_private: opts.show_private,
+        ..BuildOptions::default()
+    };
     let state = Arc::new(State {
         session: Mutex::new(Session::new(root, build_opts)),
         site: RwLock::new(Arc::new(Site::default())),
@@ -118,7 +126,8 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
 fn rebuild(state: &State, changed: Option<&[PathBuf]>) -> bool {
     let mut session = state.session.lock().unwrap_or_else(|e| e.into_inner());
     let (result, diags) = session.rebuild(changed);
-    crate::emit::report(&diags, diag::Format::Human);
+    let show_private = session.show_private();
+    crate::emit::report(&diags, diag::Format::Human, show_private);
     let files = session.files().unwrap_or_default();
     drop(session);
     match result {
@@ -129,7 +138,7 @@ fn rebuild(state: &State, changed: Option<&[PathBuf]>) -> bool {
             true
         }
         Err(()) => {
-            let text = text_of(&diags);
+            let text = text_of(&diags, show_private);
             *state.site.write().unwrap_or_else(|e| e.into_inner()) =
                 Arc::new(Site { files, errors: Some(text.clone()) });
             state.broadcast("errors", &serde_json::to_string(&text).unwrap_or_default());
@@ -208,8 +217,9 @@ fn lazy_file(state: &State, name: &str) -> Option<Vec<u8>> {
         let session = state.session.lock().unwrap_or_else(|e| e.into_inner());
         let (files, diags) =
             if name.starts_with("print/") { session.print(name.ends_with(".pdf")) } else { session.data() };
+        let show_private = session.show_private();
         drop(session);
-        crate::emit::report(&diags, diag::Format::Human);
+        crate::emit::report(&diags, diag::Format::Human, show_private);
         cached.get_or_insert_with(BTreeMap::new).extend(files);
     }
     cached.as_ref().and_then(|c| c.get(name).cloned())

@@ -56,6 +56,11 @@ impl Session {
         }
     }
 
+    /// Whether diagnostics may print private values (`--show-private`).
+    pub fn show_private(&self) -> bool {
+        self.opts.show_private
+    }
+
     /// The files of the last good build.
     pub fn files(&self) -> Option<Files> {
         self.last.as_ref().map(|l| l.files.clone())

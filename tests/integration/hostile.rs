@@ -542,3 +542,61 @@ fn a_future_edition_is_scheduled_until_today_reaches_it() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("content/city/0000-01-01.toml"), "{}", run.stderr);
 }
+
+/// A bad value of a private field (or one no channel publishes) is reported by field and
+/// problem, never by value: not in the message, the quoted line, the label, GitHub's
+/// annotation or the JSON, unless `--show-private` asks for it.
+#[test]
+fn a_private_value_never_appears_in_a_diagnostic_without_show_private() {
+    let secret = "138 7777 6666 9876";
+    let member = |mobile: &str, private: &str| {
+        format!(
+            "[[body]]\nname = \"区委\"\n[[body.member]]\nid = \"li-ming\"\nname = \"李明\"\npost = \"区长\"\nmobile = \"{mobile}\"\nprivate = [{private}]\n"
+        )
+    };
+    for (label, config, private) in [
+        ("listed in private", "title = \"T\"\nbase_url = \"https://example.org/\"\n", "\"mobile\""),
+        (
+            "in no channel's policy",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n[publish]\nweb = [\"name\", \"post\"]\nprint = [\"name\", \"post\"]\ndata = [\"name\", \"post\"]\n",
+            "",
+        ),
+    ] {
+        let dir = site(&[
+            ("roster.toml", config),
+            ("content/x/district.toml", "name = \"X\"\n"),
+            ("content/x/2022-01-01.toml", &member(secret, private)),
+        ]);
+        for format in ["human", "github", "json"] {
+            let run = roster!(dir, "check", "--format", format);
+            assert_eq!(run.code, 1, "{label}: {}", run.stderr);
+            let all = format!("{}{}", run.stdout, run.stderr);
+            assert!(all.contains("content/x/2022-01-01.toml"), "{label} {format}: {all}");
+            assert!(all.contains("`mobile` is not a phone number"), "{label} {format}: {all}");
+            assert!(all.contains("--show-private"), "{label} {format}: says how to see it: {all}");
+            assert!(!all.contains("9876") && !all.contains("7777"), "{label} {format}: the value leaked: {all}");
+            let placed = all.contains(":7:10") || all.contains("line=7,col=10") || all.contains("\"line\":7");
+            assert!(placed, "{label} {format}: the line: {all}");
+        }
+        let shown = roster!(dir, "check", "--show-private");
+        assert!(shown.stderr.contains(secret), "{label}: --show-private shows it: {}", shown.stderr);
+        let build = roster!(dir, "build");
+        assert!(!build.stderr.contains("9876"), "{label}: {}", build.stderr);
+    }
+    // A field that is published keeps its value in the message, as before.
+    let dir =
+        site(&[("content/x/district.toml", "name = \"X\"\n"), ("content/x/2022-01-01.toml", &member(secret, ""))]);
+    assert!(roster!(dir, "check").stderr.contains(secret));
+    // serve's error banner hides it too.
+    let dir = crate::support::site_copy("golden");
+    let server = crate::serve::Server::start(&dir);
+    let file = dir.join("content/city/east/2022-01-01.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let broken = format!(
+        "{text}\n[[body.member]]\nid = \"secret-member\"\nname = \"某人\"\npost = \"职务\"\nmobile = \"{secret}\"\nprivate = [\"mobile\"]\n"
+    );
+    std::fs::write(&file, broken).unwrap();
+    let status = server.wait_for("/__roster/status", "the error", |b| b.contains("is not a phone number"));
+    assert!(!status.contains("9876"), "the banner leaked it: {status}");
+    assert!(server.get("/city/east/").1.contains("区长"), "the last good site is served");
+}
