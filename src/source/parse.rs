@@ -71,12 +71,13 @@ fn label(file: &FileRef, key: &str, text: Option<&Text>, diags: &mut Vec<Diagnos
 }
 
 fn member(m: &mut TableReader<'_, '_>, span: std::ops::Range<usize>) -> MemberSource {
+    let first_diag = m.diags.len();
     let (id, name, post) = (m.string("id"), m.required_string("name", &span), m.required_string("post", &span));
     let file = m.file();
     for (key, text) in [("id", &id), ("name", &name), ("post", &post)] {
         label(file, key, text.as_ref(), m.diags);
     }
-    MemberSource {
+    let source = MemberSource {
         id,
         name,
         post,
@@ -88,6 +89,24 @@ fn member(m: &mut TableReader<'_, '_>, span: std::ops::Range<usize>) -> MemberSo
         verified: m.date("verified"),
         private: m.string_list("private").unwrap_or_default(),
         span,
+    };
+    hide_private_values(m, &source.private, first_diag);
+    source
+}
+
+/// Marks the diagnostics about this member's private fields as private (see
+/// [`Diagnostic::private`]): a control character in a private office, or a number where text
+/// belongs, is reported without quoting the value.
+fn hide_private_values(m: &mut TableReader<'_, '_>, private: &[Text], first_diag: usize) {
+    let text = &m.file().text;
+    for key in private.iter().filter(|t| crate::field::Field::from_name(&t.value).is_some()) {
+        let Some(at) = m.span_of(&key.value) else { continue };
+        let value = text.get(at.clone()).unwrap_or_default().to_owned();
+        for d in m.diags[first_diag..].iter_mut() {
+            if d.span.as_ref().is_some_and(|s| s.start >= at.start && s.end <= at.end) && d.private.is_none() {
+                d.private = Some(value.clone());
+            }
+        }
     }
 }
 
