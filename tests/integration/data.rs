@@ -268,3 +268,35 @@ fn search_index_holds_pinyin_and_only_web_fields() {
         assert!(!all.contains(p));
     }
 }
+
+/// The open-data page lists only files that follow `[publish] data`, names the fields of that
+/// policy, and every file it links or names holds no value the policy withholds (the fixture's
+/// data policy has no mobile).
+#[test]
+fn every_file_the_data_page_offers_follows_the_data_policy() {
+    let out = build_golden();
+    let page = std::fs::read_to_string(out.join("data/index.html")).unwrap();
+    let start = page.find("<dl class=\"downloads\">").unwrap();
+    let list = &page[start..start + page[start..].find("</dl>").unwrap()];
+    let mut offered: Vec<String> = list
+        .split("href=\"")
+        .skip(1)
+        .chain(list.split("<span class=\"small\">").skip(1))
+        .map(|rest| rest[..rest.find(['"', '<']).unwrap()].to_owned())
+        .collect();
+    offered.sort();
+    offered.dedup();
+    assert_eq!(offered, ["changes.csv", "roster.csv", "roster.json"], "{list}");
+    let intro = &page[page.find("<h1>").unwrap()..start];
+    assert!(intro.contains("姓名、职务、分工、办公电话、办公地点、接听时间"), "the data policy's fields: {intro}");
+    assert!(!intro.contains("手机"), "{intro}");
+    for name in &offered {
+        let text = std::fs::read_to_string(out.join("data").join(name)).unwrap();
+        for n in ["1", "2", "3"] {
+            for form in [format!("1390000000{n}"), format!("139 0000 000{n}"), format!("+861390000000{n}")] {
+                assert!(!text.contains(&form), "data/{name} holds the mobile {form}");
+            }
+        }
+        assert!(!text.contains("\"mobile\"") && !text.contains("\"cell\""), "data/{name} has a mobile field");
+    }
+}
