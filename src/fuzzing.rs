@@ -62,6 +62,52 @@ fn theme(config: &crate::config::Config) -> std::sync::Arc<crate::render::theme:
         .clone()
 }
 
+/// The phone parser on any text, with its promises checked (a broken one panics, which the
+/// fuzzer reports): no panic; a number it accepts has an E.164 form of `+` and digits (and an
+/// extension of digits), a national form without letters but the extension marker, and the
+/// text it came from has no letter but the marker; and the fast path, when it takes the text,
+/// gives exactly the `phonenumber` crate's result.
+pub fn phone(text: &str) {
+    use crate::model::Phone;
+    let region = phonenumber::country::Id::CN;
+    let Ok(p) = Phone::parse(text, region) else { return };
+    let (number, ext) = p.e164.split_once(";ext=").unwrap_or((&p.e164, ""));
+    assert!(number.starts_with('+') && number[1..].bytes().all(|b| b.is_ascii_digit()), "{text:?} gave {p:?}");
+    assert!(ext.bytes().all(|b| b.is_ascii_digit()), "{text:?} gave {p:?}");
+    let without_marker = |s: &str| s.to_lowercase().replacen("ext", "", 1);
+    assert!(!without_marker(&p.national).chars().any(char::is_alphabetic), "{text:?} gave {p:?}");
+    assert!(
+        !without_marker(text).chars().any(|c| c.is_alphabetic() && c != '转'),
+        "{text:?} has letters and was accepted as {p:?}"
+    );
+    crate::model::phone::check_fast_path(text, region);
+}
+
+/// The text validator on any text, with its promises checked: a plain field it lets through
+/// has no control character; a Markdown field none but tab and line breaks; a label it lets
+/// through has no bidi control, something visible and at most 64 characters; and HTML
+/// escaping leaves no markup character or control character.
+pub fn text(value: &str) {
+    use crate::source::chars::{self, Kind};
+    if chars::forbidden(value, Kind::Plain).is_none() {
+        assert!(!value.chars().any(char::is_control), "{value:?}");
+    }
+    if chars::forbidden(value, Kind::Markdown).is_none() {
+        assert!(!value.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')), "{value:?}");
+    }
+    let file = std::sync::Arc::new(SourceFile::new("f.toml", value));
+    let mut diags = Vec::new();
+    chars::check_label(&file, 0..value.len(), "name", value, &mut diags);
+    if diags.is_empty() {
+        assert!(!value.chars().any(chars::is_bidi_control), "{value:?}");
+        assert!(!value.chars().all(chars::is_invisible), "{value:?}");
+        assert!(value.chars().count() <= chars::MAX_LABEL_CHARS, "{value:?}");
+    }
+    let html = crate::render::theme::escape_html(value);
+    assert!(!html.contains(['<', '>', '"']), "{value:?} → {html:?}");
+    assert!(!html.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')), "{value:?} → {html:?}");
+}
+
 /// Renders Markdown every way the site does.
 pub fn markdown(text: &str) -> usize {
     use crate::render::markdown::{block, inline, plain};
@@ -92,6 +138,18 @@ mod properties {
                 if k.starts_with('[') { format!("{k}\n") } else { format!("{k} = {v}\n") }
             }).collect();
             let _ = site_from_texts("title = \"t\"\n", "name = \"d\"\n", &[&text, &text]);
+        }
+
+        /// The phone parser's promises (see [`phone`]) on number-like text.
+        #[test]
+        fn phone_promises_hold(text in "[0-9 +()\\-.转extEXTaOol]{0,24}") {
+            super::phone(&text);
+        }
+
+        /// The text validator's promises (see [`text`]) on text with controls, bidi and invisible characters.
+        #[test]
+        fn text_promises_hold(text in "[\\x00-\\x1f\\x7f\\u{85}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{200b}\\u{3000} a李<>\"&]{0,70}") {
+            super::text(&text);
         }
 
         /// Markdown of any shape renders.
