@@ -41,7 +41,8 @@ pub struct Ctx<'a> {
     id: u64,
     /// Site, labels and language as template values.
     base: tera::Context,
-    /// The site folder.
+    /// The site folder (the print stage reads fonts and, for warnings, edition files there).
+    #[cfg_attr(not(feature = "pdf"), allow(dead_code))]
     root: &'a std::path::Path,
     /// The roster as the web channel may show it (from [`Published`]; the fields are private
     /// to `render`, so a `Ctx` is only ever made from the web channel's view).
