@@ -147,3 +147,32 @@ fn builds_killed_mid_write_leave_nothing_behind_after_the_next_build() {
     assert!(staging_folders(&out).is_empty(), "{:?}", staging_folders(&out));
     assert_eq!(crate::support::read_tree(&out), before, "an intact output");
 }
+
+/// A write that fails on many files (here the file-size limit, `ulimit -f`, which fails
+/// writes with EFBIG as a full disk fails them with ENOSPC) is one error with the count of
+/// files, and the output folder is left as it was.
+#[test]
+fn a_write_failing_on_many_files_is_one_error_with_their_count() {
+    let dir = crate::support::site_copy("golden");
+    assert_eq!(roster!(dir, "build").code, 0);
+    let before = crate::support::read_tree(&dir.join("public"));
+    // SIGXFSZ ignored, so that a write past the limit fails instead of killing the process;
+    // 8 blocks of 512 bytes is smaller than most pages.
+    let script =
+        format!("trap '' XFSZ; ulimit -f 8; exec '{}' --root '{}' build", env!("CARGO_BIN_EXE_roster"), dir.display());
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .env("NO_COLOR", "1")
+        .env("ROSTER_NO_SYSTEM_FONTS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let failures: Vec<&str> = stderr.lines().filter(|l| l.contains("cannot write output")).collect();
+    assert_eq!(failures.len(), 1, "one error for all the files: {stderr}");
+    assert!(failures[0].contains("File too large") && failures[0].contains(" files, the first "), "{stderr}");
+    assert!(stderr.contains("nothing was written; the previous output is unchanged"), "{stderr}");
+    assert_eq!(crate::support::read_tree(&dir.join("public")), before, "the output is as it was");
+    assert!(staging_folders(&dir.join("public")).is_empty(), "no staging folder left");
+}
