@@ -92,6 +92,9 @@ pub struct PrintConfig {
     pub pdf: bool,
     /// Page margin in millimetres.
     pub margin_mm: f64,
+    /// The memory typesetting the PDF may take, in MiB: a roster whose PDF would need more is
+    /// refused before typesetting starts (see `render::print::pdf_memory_mib`).
+    pub max_memory_mb: u32,
 }
 
 impl Default for PrintConfig {
@@ -107,6 +110,7 @@ impl Default for PrintConfig {
             since: None,
             pdf: true,
             margin_mm: 0.0,
+            max_memory_mb: 1024,
         }
     }
 }
@@ -182,7 +186,7 @@ const TOP_KEYS: &[&str] =
     &["title", "base_url", "language", "theme", "description", "phone_region", "publish", "print", "history"];
 const PUBLISH_KEYS: &[&str] = &["web", "print", "data"];
 const PRINT_KEYS: &[&str] =
-    &["paper", "columns", "font_size", "fonts", "title", "date", "changes", "since", "pdf", "margin"];
+    &["paper", "columns", "font_size", "fonts", "title", "date", "changes", "since", "pdf", "margin", "max_memory_mb"];
 const HISTORY_KEYS: &[&str] = &["transfer_window_days"];
 
 /// Reads `<root>/roster.toml`. Mistakes are pushed to `diags` and the field keeps its default.
@@ -337,6 +341,16 @@ fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
             print.margin_mm = margin;
         } else {
             p.diags.push(Diagnostic::at(file, span, format!("`margin` must be between 0 and 50 mm, found {margin}")));
+        }
+    }
+    if let Some((n, span)) = p.integer("max_memory_mb") {
+        match u32::try_from(n) {
+            Ok(n @ 64..=1_048_576) => print.max_memory_mb = n,
+            _ => p.diags.push(Diagnostic::at(
+                file,
+                span,
+                format!("`max_memory_mb` must be between 64 and 1048576 (MiB), found {n}"),
+            )),
         }
     }
     if let Some(fonts) = p.string_list("fonts") {

@@ -404,3 +404,27 @@ fn pgm(path: &Path) -> (usize, Vec<u8>) {
     }
     (fields[1].parse().unwrap(), data[at..].to_vec())
 }
+
+/// A roster whose PDF would need more memory than `[print] max_memory_mb` is refused before
+/// typesetting, by `build` and `check` alike, with the budget and what to do instead; within
+/// the budget it prints.
+#[test]
+fn a_pdf_over_the_memory_budget_is_refused_before_typesetting() {
+    let dir = crate::support::site_copy("golden");
+    let config = std::fs::read_to_string(dir.join("roster.toml")).unwrap();
+    std::fs::write(dir.join("roster.toml"), format!("{config}\n[print]\nmax_memory_mb = 64\n")).unwrap();
+    for command in ["build", "check"] {
+        let run = crate::roster!(dir, command);
+        assert_eq!(run.code, 1, "{command}: {}", run.stderr);
+        assert!(run.stderr.contains("over [print] max_memory_mb = 64"), "{command}: {}", run.stderr);
+        assert!(run.stderr.contains("pdf = false"), "{command}: says what to do: {}", run.stderr);
+    }
+    assert!(!dir.join("public").exists(), "nothing written");
+    std::fs::write(dir.join("roster.toml"), format!("{config}\n[print]\nmax_memory_mb = 200\n")).unwrap();
+    let run = crate::roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.join("public/print/roster.pdf").is_file());
+    std::fs::write(dir.join("roster.toml"), format!("{config}\n[print]\nmax_memory_mb = 10\n")).unwrap();
+    let run = crate::roster!(dir, "check");
+    assert!(run.stderr.contains("`max_memory_mb` must be between 64 and 1048576"), "{}", run.stderr);
+}
