@@ -25,6 +25,11 @@ pub enum Target {
 /// the site (`..`, backslashes, NUL, invalid UTF-8 after decoding).
 pub fn clean_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
+    // An encoded slash would be served as the page at the decoded path, where its relative
+    // links break: no file of the site has one in its name.
+    if path.to_ascii_lowercase().contains("%2f") {
+        return None;
+    }
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if !decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') {
         return None;

@@ -153,9 +153,8 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
         return http::method_not_allowed(request);
     }
     let site = state.snapshot();
-    if let Some(name) = http::clean_path(request.url()).and_then(|p| lazy_name(&p))
-        && site.errors.is_none()
-    {
+    // Made on request from the last good build, so they are served during a broken edit too.
+    if let Some(name) = http::clean_path(request.url()).and_then(|p| lazy_name(&p)) {
         return match lazy_file(state, &name) {
             Some(bytes) => {
                 let body = if name.ends_with(".html") { http::inject(&bytes) } else { bytes };
@@ -164,7 +163,10 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
             None => not_found(request, &site),
         };
     }
-    match http::resolve(request.url(), &|p| site.files.contains_key(p)) {
+    let exists = |p: &str| {
+        site.files.contains_key(p) || matches!(p, "data/index.html" | "search/index.html" | "print/index.html")
+    };
+    match http::resolve(request.url(), &exists) {
         http::Target::ReloadScript => http::reload_script(request),
         http::Target::Status => {
             let body = serde_json::json!({ "errors": site.errors }).to_string();

@@ -208,3 +208,56 @@ fn init_writes_a_site_that_builds() {
     assert_eq!(roster!(".", "init", full.to_str().unwrap()).code, 1);
     assert_eq!(std::fs::read_to_string(full.join("notes.txt")).unwrap(), "mine");
 }
+
+/// During a broken edit every path that answered 200 still does, the site-wide files made on
+/// request (open data, search, print, sitemap, robots) included; folders without their slash
+/// redirect; an encoded slash is not a path separator.
+#[test]
+fn a_broken_edit_keeps_every_path_of_the_last_good_site() {
+    let dir = site_copy("golden");
+    let server = Server::start(&dir);
+    let paths = [
+        "/",
+        "/city/",
+        "/city/east/",
+        "/people/zhang-san/",
+        "/changes/",
+        "/changes.xml",
+        "/data/",
+        "/data/roster.json",
+        "/data/roster.csv",
+        "/search/",
+        "/search/index.js",
+        "/search/r/0.js",
+        "/print/",
+        "/sitemap.xml",
+        "/robots.txt",
+    ];
+    let before: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            let (status, body) = server.get(p);
+            assert_eq!(status, 200, "{p} before the edit");
+            body
+        })
+        .collect();
+    let file = dir.join("content/city/east/2022-01-01.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("post = \"区长\"", "post = 区长")).unwrap();
+    server.wait_for("/__roster/status", "the error", |b| b.contains("content/city/east/2022-01-01.toml"));
+    for (p, old) in paths.iter().zip(&before) {
+        let (status, body) = server.get(p);
+        assert_eq!(status, 200, "{p} during the broken edit");
+        if !p.ends_with('/') {
+            assert_eq!(&body, old, "{p}: the last good file");
+        }
+    }
+    for (dir_path, to) in [("/data", "/data/"), ("/search", "/search/"), ("/print", "/print/"), ("/city", "/city/")] {
+        let (status, head, _) = server.request("GET", dir_path);
+        assert_eq!(status, 301, "{dir_path}");
+        assert!(head.contains(&format!("Location: {to}")), "{dir_path}: {head}");
+    }
+    for encoded in ["/city%2Feast%2F", "/city%2feast/index.html"] {
+        assert_eq!(server.get(encoded).0, 404, "{encoded}");
+    }
+}
