@@ -93,7 +93,7 @@ pub struct PrintConfig {
     /// Page margin in millimetres.
     pub margin_mm: f64,
     /// The memory typesetting the PDF may take, in MiB: a roster whose PDF would need more is
-    /// refused before typesetting starts (see `render::print::pdf_memory_mib`).
+    /// refused before typesetting starts (the estimate is `render::print::pdf_memory_mib`).
     pub max_memory_mb: u32,
 }
 

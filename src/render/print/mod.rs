@@ -325,21 +325,39 @@ fn css_counter_content(label: &str) -> String {
     out.join(" ")
 }
 
-/// About what typesetting the PDF takes, in MiB, for `rows` printed members: measured with
-/// Typst 0.15 on broadsheet (2,000 members 316 MiB, 8,000 members 917 MiB, 50,000 about
-/// 5 GiB), so about 100 KiB per member over a base of 120 MiB.
-pub fn pdf_memory_mib(rows: usize) -> u64 {
-    120 + (rows as u64 * 100).div_ceil(1024)
+/// About what typesetting the PDF takes, in MiB: a base of 120 MiB and 1.3 KiB for each
+/// character printed, counting 10 for each row's boxes. Measured with Typst 0.15 on
+/// broadsheet with rows of some 68 characters: 2,000 members 316 MiB, 8,000 members 917 MiB,
+/// 50,000 about 5 GiB.
+pub fn pdf_memory_mib(data: &PrintData) -> u64 {
+    let len = |s: &Option<String>| s.as_deref().map_or(0, |s| s.chars().count());
+    let chars: usize = data
+        .districts
+        .iter()
+        .flat_map(|d| &d.bodies)
+        .flat_map(|b| &b.members)
+        .map(|m| {
+            10 + m.name.chars().count()
+                + m.post.chars().count()
+                + len(&m.duties)
+                + len(&m.office_phone)
+                + len(&m.mobile)
+                + len(&m.office)
+                + len(&m.hours)
+        })
+        .sum();
+    120 + (chars as u64 * 13).div_ceil(10 * 1024)
 }
 
 /// The error for a roster whose PDF would need more memory than `[print] max_memory_mb`.
-fn over_budget(rows: usize, budget: u32) -> Option<Diagnostic> {
-    let need = pdf_memory_mib(rows);
+fn over_budget(data: &PrintData, budget: u32) -> Option<Diagnostic> {
+    let need = pdf_memory_mib(data);
     (need > u64::from(budget)).then(|| {
         Diagnostic::error(
             "roster.toml",
             format!(
-                "print/roster.pdf would need about {need} MiB to typeset ({rows} members printed, about 100 KiB each), over [print] max_memory_mb = {budget}"
+                "print/roster.pdf would need about {need} MiB to typeset ({} members printed), over [print] max_memory_mb = {budget}",
+                data.count
             ),
         )
         .with_help(
@@ -357,7 +375,7 @@ pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink)
     #[allow(unused_mut)]
     let mut data = data(roster, history, labels);
     // Refused before any typesetting: a PDF past the budget would push the machine into swap.
-    let over = (want_pdf && config.print.pdf).then(|| over_budget(data.count, config.print.max_memory_mb)).flatten();
+    let over = (want_pdf && config.print.pdf).then(|| over_budget(&data, config.print.max_memory_mb)).flatten();
     let within_budget = over.is_none();
     errors.extend(over);
     #[cfg(not(feature = "pdf"))]
