@@ -211,7 +211,13 @@ pub fn popolo(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         for t in ts {
             let d = &r.districts[t.district];
             let edition = &d.editions[t.last_edition];
-            let member = edition.members().find(|(_, m)| m.id == p.id).map(|(_, m)| m);
+            // From the person's own appearances: a scan of the edition would make this
+            // quadratic in the size of a district.
+            let member = p
+                .appearances
+                .iter()
+                .find(|a| a.district == t.district && a.edition == t.last_edition)
+                .map(|a| r.member(*a));
             let org = body_id(&d.path, &t.body);
             memberships.push(Membership {
                 id: format!("{}@{}:{}", p.id, d.path, t.from),
