@@ -1,7 +1,7 @@
 //! Diagnostics: every problem found in the input, with the file, the place in it and what
 //! would be right.
 //!
-//! The stages never print. Each collects [`Diagnostic`]s; [`crate::emit`] prints them all at
+//! The stages never print. Each collects [`Diagnostic`]s; `emit` prints them all at
 //! once, sorted by file and line, as text for people, GitHub Actions annotations or JSON
 //! lines, with the text made here by [`render`]. A diagnostic keeps a handle on its file's
 //! text so the offending line can be quoted.

@@ -2,8 +2,9 @@
 //!
 //! The pipeline flows one way: [`config`] → [`source`] (walk and parse, keeping spans) →
 //! [`model`] (validated roster) → `history` (changes between editions) → `render` (web,
-//! print, feed, data) → `output` (written at once). The library never prints; it returns
-//! [`diag::Diagnostic`]s and the binary decides how to show them.
+//! print, feed, data) → `output` (written as rendered), all run by one driver, [`pipeline`].
+//! The stages never print; they return [`diag::Diagnostic`]s, and only `emit` (used by
+//! [`cli`] and [`serve`]) prints them.
 
 // A diagnostic is large but only ever on the cold error path; boxing it buys nothing.
 #![allow(clippy::result_large_err)]

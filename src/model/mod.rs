@@ -110,7 +110,7 @@ pub struct Body {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    /// Person id: explicit, or derived from the name (see [`id::derive`]).
+    /// Person id: explicit, or derived from the name (see `id::derive`).
     pub id: String,
     pub name: String,
     pub post: String,

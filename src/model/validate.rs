@@ -24,8 +24,8 @@ pub const RESERVED: &[&str] = &["people", "changes", "print", "search", "data", 
 pub struct Options {
     /// Ignore editions after this date.
     pub as_of: Option<NaiveDate>,
-    /// Today (`--today`); default [`today`]. An edition dated after it is scheduled: not
-    /// published yet, and a note says so.
+    /// Today (`--today`); default `SOURCE_DATE_EPOCH`, else the system date. An edition
+    /// dated after it is scheduled: not published yet, and a note says so.
     pub today: Option<NaiveDate>,
 }
 

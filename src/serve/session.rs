@@ -1,9 +1,10 @@
-//! Rebuilds for `serve`: the site in memory, rebuilt after each change with as little work as
-//! is safe. Unchanged edition files are not parsed again (see [`SourceCache`]); phone numbers
-//! are parsed once per process; and when only edition files changed and the district tree is
-//! the same, only the pages those editions can affect are rendered again: the districts whose
-//! editions or change log changed and their ancestors (member counts), everyone who appears in
-//! them, and the site-wide pages (home, change log, feed). Anything else is a full rebuild.
+//! Rebuilds for `serve`: the site in memory, rebuilt after each change through the pipeline
+//! driver with as little work as is safe. Unchanged edition files are neither parsed nor
+//! validated again (the session's `pipeline::Caches`), the theme is kept when only editions
+//! changed, and when only edition files changed and the district tree is the same, only the
+//! pages those editions can affect are rendered again: the districts whose editions or change
+//! log changed and their ancestors (member counts), everyone who appears in them, and the
+//! site-wide pages (home, change log, feed). Anything else is a full rebuild.
 //! The print layout is made on request.
 
 use std::collections::{BTreeMap, HashSet};
