@@ -1,6 +1,6 @@
 //! The one pipeline driver, as in mdBook: every command that turns a site into files goes
 //! through [`prepare`] (read, validate, apply the command-line overrides, compute the history,
-//! load the theme) and [`render`]. `build` and `check` call [`run`]; `serve` calls the two
+//! load the theme) and [`render()`]. `build` and `check` call [`run`]; `serve` calls the two
 //! halves with what it kept from the last build; the fuzz targets call [`run`] on texts held in
 //! memory. So a rule (a bad `--base-url` is an error, the theme is checked before rendering)
 //! holds for all of them or for none.
