@@ -1,9 +1,11 @@
 //! Watching the site folder with notify: `roster.toml`, `content/`, `themes/` and `static/`.
 //! Only changes count (create, modify, remove, rename): reading files during a rebuild must not
 //! trigger another one. A burst of changes is gathered until the folder has been quiet for
-//! [`QUIET`]. Editor backup and swap files are ignored.
+//! [`QUIET`]. Editor backup and swap files are ignored. A source folder created while serving
+//! (`static/`, `themes/`, or `content/` in a new site) is watched from the batch that saw it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
@@ -12,16 +14,22 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 /// How long the folder must be quiet before a rebuild starts.
 pub const QUIET: Duration = Duration::from_millis(60);
 
+/// The folders watched recursively, when they exist.
+const SOURCES: [&str; 3] = ["content", "themes", "static"];
+
 /// Batches of changed paths; the watcher lives as long as this value.
 pub struct Changes {
     rx: Receiver<PathBuf>,
-    _watcher: RecommendedWatcher,
+    root: PathBuf,
+    /// The watcher, and which of [`SOURCES`] it watches.
+    watcher: Mutex<(RecommendedWatcher, Vec<&'static str>)>,
 }
 
 impl Changes {
     /// Blocks until something changed, then gathers the burst; `None` when watching stopped.
     pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
         let first = self.rx.recv().ok()?;
+        self.watch_new_sources();
         let mut batch = vec![first];
         loop {
             match self.rx.recv_timeout(QUIET) {
@@ -46,6 +54,20 @@ fn interesting(root: &Path, path: &Path) -> bool {
     !hidden && !backup && (rel == Path::new("roster.toml") || matches!(top.as_str(), "content" | "themes" | "static"))
 }
 
+impl Changes {
+    /// Starts watching each source folder that exists now and was not watched yet.
+    fn watch_new_sources(&self) {
+        let mut guard = self.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        let (watcher, watched) = &mut *guard;
+        for dir in SOURCES {
+            let path = self.root.join(dir);
+            if !watched.contains(&dir) && path.is_dir() && watcher.watch(&path, RecursiveMode::Recursive).is_ok() {
+                watched.push(dir);
+            }
+        }
+    }
+}
+
 pub fn watch(root: &Path) -> notify::Result<Changes> {
     let (tx, rx) = mpsc::channel();
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -62,13 +84,9 @@ pub fn watch(root: &Path) -> notify::Result<Changes> {
         }
     })?;
     watcher.watch(&root, RecursiveMode::NonRecursive)?;
-    for dir in ["content", "themes", "static"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            watcher.watch(&path, RecursiveMode::Recursive)?;
-        }
-    }
-    Ok(Changes { rx, _watcher: watcher })
+    let changes = Changes { rx, root, watcher: Mutex::new((watcher, Vec::new())) };
+    changes.watch_new_sources();
+    Ok(changes)
 }
 
 #[cfg(test)]

@@ -261,3 +261,19 @@ fn a_broken_edit_keeps_every_path_of_the_last_good_site() {
         assert_eq!(server.get(encoded).0, 404, "{encoded}");
     }
 }
+
+/// A `static/` folder made while serving is watched: a file put in it later is served.
+#[test]
+fn a_static_folder_created_while_serving_is_watched() {
+    let dir = site_copy("golden");
+    assert!(!dir.join("static").exists());
+    let server = Server::start(&dir);
+    std::fs::create_dir(dir.join("static")).unwrap();
+    std::fs::write(dir.join("static/first.txt"), "first").unwrap();
+    server.wait_for("/first.txt", "the first file", |b| b == "first");
+    // Written after the folder's own event: only a watch on the new folder sees it.
+    std::fs::write(dir.join("static/later.txt"), "later").unwrap();
+    server.wait_for("/later.txt", "a file added to the new folder", |b| b == "later");
+    std::fs::write(dir.join("static/first.txt"), "edited").unwrap();
+    server.wait_for("/first.txt", "an edit in the new folder", |b| b == "edited");
+}
