@@ -134,6 +134,29 @@ pub fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>,
     let _ = request.respond(response);
 }
 
+/// A file of the site: with an `ETag` (a hash of the bytes sent) and `Cache-Control:
+/// no-cache`, so a browser keeps it but asks again every time, and a `304 Not Modified`
+/// without a body when its `If-None-Match` names the same bytes.
+pub fn respond_file(request: Request, content_type: &str, body: Vec<u8>) {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), body.len());
+    let matches = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("If-None-Match"))
+        .any(|h| h.value.as_str().split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
+    let status = if matches { 304 } else { 200 };
+    let headers =
+        vec![header("Content-Type", content_type), header("Cache-Control", "no-cache"), header("ETag", &etag)];
+    let len = if matches { 0 } else { body.len() };
+    let head = *request.method() == Method::Head;
+    let body = if matches || head { Vec::new() } else { body };
+    let response = Response::new(StatusCode(status), headers, Cursor::new(body), Some(len), None);
+    let _ = request.respond(response);
+}
+
 /// Answers a request that is not GET or HEAD.
 pub fn method_not_allowed(request: Request) {
     respond(request, 405, "text/plain; charset=utf-8", b"405 Method Not Allowed\n".to_vec(), &[("Allow", "GET, HEAD")]);

@@ -158,7 +158,7 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
         return match lazy_file(state, &name) {
             Some(bytes) => {
                 let body = if name.ends_with(".html") { http::inject(&bytes) } else { bytes };
-                http::respond(request, 200, http::content_type(&name), body, &[])
+                http::respond_file(request, http::content_type(&name), body)
             }
             None => not_found(request, &site),
         };
@@ -183,7 +183,7 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
         http::Target::File(path) => {
             let bytes = site.files.get(path.as_str()).map(|b| b.to_vec()).unwrap_or_default();
             let body = if path.ends_with(".html") { http::inject(&bytes) } else { bytes };
-            http::respond(request, 200, http::content_type(&path), body, &[]);
+            http::respond_file(request, http::content_type(&path), body);
         }
         http::Target::NotFound => not_found(request, &site),
     }

@@ -277,3 +277,44 @@ fn a_static_folder_created_while_serving_is_watched() {
     std::fs::write(dir.join("static/first.txt"), "edited").unwrap();
     server.wait_for("/first.txt", "an edit in the new folder", |b| b == "edited");
 }
+
+/// Every file carries an ETag; asked again with it, the answer is 304 without a body, and
+/// after an edit the page has a new tag and comes whole.
+#[test]
+fn files_have_etags_and_unchanged_ones_answer_304() {
+    use std::io::{Read, Write};
+    let dir = site_copy("golden");
+    let server = Server::start(&dir);
+    let get = |path: &str, tag: Option<&str>| {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let extra = tag.map(|t| format!("If-None-Match: {t}\r\n")).unwrap_or_default();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n{extra}Connection: close\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let etag =
+            head.lines().find_map(|l| l.strip_prefix("ETag: ").or_else(|| l.strip_prefix("etag: "))).map(str::to_owned);
+        (status, etag, raw.len() - split - 4)
+    };
+    for path in ["/city/east/", "/data/roster.json", "/assets/style.css"] {
+        let (status, etag, len) = get(path, None);
+        assert_eq!(status, 200, "{path}");
+        assert!(len > 0, "{path}");
+        let etag = etag.unwrap_or_else(|| panic!("{path} has no ETag"));
+        let (status, again, len) = get(path, Some(&etag));
+        assert_eq!((status, len), (304, 0), "{path}: unchanged, no body");
+        assert_eq!(again.as_deref(), Some(etag.as_str()));
+        assert_eq!(get(path, Some("\"other\"")).0, 200, "{path}: another tag gets the file");
+    }
+    let (_, before, _) = get("/city/east/", None);
+    let file = dir.join("content/city/east/2022-01-01.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("post = \"区长\"", "post = \"代区长\"")).unwrap();
+    server.wait_for("/city/east/", "the edit", |b| b.contains("代区长"));
+    let (status, after, _) = get("/city/east/", before.as_deref());
+    assert_eq!(status, 200, "the edited page comes whole");
+    assert_ne!(after, before);
+}
