@@ -163,9 +163,8 @@ fn handle(state: &Arc<State>, request: tiny_http::Request) {
             None => not_found(request, &site),
         };
     }
-    let exists = |p: &str| {
-        site.files.contains_key(p) || matches!(p, "data/index.html" | "search/index.html" | "print/index.html")
-    };
+    // A file made on request exists too, so that its folder without the slash redirects.
+    let exists = |p: &str| site.files.contains_key(p) || lazy_name(p).is_some();
     match http::resolve(request.url(), &exists) {
         http::Target::ReloadScript => http::reload_script(request),
         http::Target::Status => {
