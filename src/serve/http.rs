@@ -1,12 +1,10 @@
-//! The HTTP side of `roster serve`: only GET and HEAD, only files of the built site (no path
-//! traversal, plain or percent-encoded), content types with charset, the site's 404 page for
-//! unknown paths, and the live-reload endpoints under `/__roster/`.
+//! What `roster serve` answers, apart from any networking: which file of the built site a
+//! request path names (no path traversal, plain or percent-encoded, no encoded slash), the
+//! live-reload endpoints under `/__roster/`, content types with charset, entity tags, and the
+//! reload script put into HTML pages. The connections themselves are [`super::server`]'s.
 
-use std::io::Cursor;
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
-const RELOAD_JS: &str = include_str!("reload.js");
+/// The live-reload script, served at `/__roster/reload.js`.
+pub const RELOAD_JS: &str = include_str!("reload.js");
 
 /// What a request asks for, once the URL has been checked.
 #[derive(Debug, PartialEq, Eq)]
@@ -78,6 +76,23 @@ pub fn resolve(url: &str, exists: &dyn Fn(&str) -> bool) -> Target {
     Target::NotFound
 }
 
+/// The output file a request path names, if it is one that is made on request: the print
+/// layout and its PDF, open data, the search index and page, the sitemap and robots.txt.
+pub fn lazy_name(path: &str) -> Option<String> {
+    let name = match path {
+        "print/" => "print/index.html".to_owned(),
+        "data/" => "data/index.html".to_owned(),
+        "search/" => "search/index.html".to_owned(),
+        p => p.to_owned(),
+    };
+    let lazy = name.starts_with("print/")
+        || name.starts_with("data/")
+        || name.starts_with("search/")
+        || name == "sitemap.xml"
+        || name == "robots.txt";
+    lazy.then_some(name)
+}
+
 /// Content type of an output file, with charset for text.
 pub fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or("") {
@@ -103,10 +118,6 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
-}
-
 /// Adds the live-reload script to an HTML page.
 pub fn inject(html: &[u8]) -> Vec<u8> {
     let tag = b"<script src=\"/__roster/reload.js\" defer></script>";
@@ -117,53 +128,20 @@ pub fn inject(html: &[u8]) -> Vec<u8> {
     }
 }
 
-/// A response with a body, honouring HEAD.
-pub fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
-    let head = *request.method() == Method::Head;
-    let len = body.len();
-    let mut response = Response::new(
-        StatusCode(status),
-        vec![header("Content-Type", content_type), header("Cache-Control", "no-store")],
-        Cursor::new(if head { Vec::new() } else { body }),
-        Some(len),
-        None,
-    );
-    for (k, v) in extra {
-        response.add_header(header(k, v));
-    }
-    let _ = request.respond(response);
-}
-
-/// A file of the site: with an `ETag` (a hash of the bytes sent) and `Cache-Control:
-/// no-cache`, so a browser keeps it but asks again every time, and a `304 Not Modified`
-/// without a body when its `If-None-Match` names the same bytes.
-pub fn respond_file(request: Request, content_type: &str, body: Vec<u8>) {
+/// The `ETag` of a file's bytes: a hash and the length, quoted.
+pub fn etag(body: &[u8]) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     body.hash(&mut hasher);
-    let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), body.len());
-    let matches = request
-        .headers()
-        .iter()
-        .filter(|h| h.field.equiv("If-None-Match"))
-        .any(|h| h.value.as_str().split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
-    let status = if matches { 304 } else { 200 };
-    let headers =
-        vec![header("Content-Type", content_type), header("Cache-Control", "no-cache"), header("ETag", &etag)];
-    let len = if matches { 0 } else { body.len() };
-    let head = *request.method() == Method::Head;
-    let body = if matches || head { Vec::new() } else { body };
-    let response = Response::new(StatusCode(status), headers, Cursor::new(body), Some(len), None);
-    let _ = request.respond(response);
+    format!("\"{:016x}-{:x}\"", hasher.finish(), body.len())
 }
 
-/// Answers a request that is not GET or HEAD.
-pub fn method_not_allowed(request: Request) {
-    respond(request, 405, "text/plain; charset=utf-8", b"405 Method Not Allowed\n".to_vec(), &[("Allow", "GET, HEAD")]);
-}
-
-pub fn reload_script(request: Request) {
-    respond(request, 200, "text/javascript; charset=utf-8", RELOAD_JS.as_bytes().to_vec(), &[]);
+/// Whether an `If-None-Match` header value names `etag` (or is `*`).
+pub fn names_tag(if_none_match: &str, etag: &str) -> bool {
+    if_none_match.split(',').any(|tag| {
+        let tag = tag.trim();
+        tag == etag || tag == "*" || tag.strip_prefix("W/") == Some(etag)
+    })
 }
 
 #[cfg(test)]
@@ -212,6 +190,16 @@ mod tests {
             b"<p>x</p><script src=\"/__roster/reload.js\" defer></script></body></html>".to_vec()
         );
         assert!(inject(b"plain").ends_with(b"</script>"));
+    }
+
+    #[test]
+    fn entity_tags_match_exactly_weakly_or_by_star() {
+        let tag = etag(b"page");
+        assert_ne!(tag, etag(b"page2"));
+        assert!(names_tag(&tag, &tag));
+        assert!(names_tag(&format!("\"x\", W/{tag}"), &tag));
+        assert!(names_tag("*", &tag));
+        assert!(!names_tag("\"x\"", &tag));
     }
 
     #[test]

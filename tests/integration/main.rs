@@ -13,4 +13,5 @@ mod incremental;
 mod limits;
 mod print;
 pub mod serve;
+mod serve_load;
 mod validity;

@@ -24,7 +24,22 @@ impl Drop for Server {
 
 impl Server {
     pub fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        Server::start_under(root, &[])
+    }
+
+    /// Starts `roster serve` through `wrapper` (a command and its arguments, such as
+    /// `prlimit --nofile=256`), or directly when it is empty.
+    pub fn start_under(root: &Path, wrapper: &[&str]) -> Server {
+        let roster = env!("CARGO_BIN_EXE_roster");
+        let mut command = match wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(roster);
+                c
+            }
+            None => Command::new(roster),
+        };
+        let mut child = command
             .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
@@ -49,6 +64,11 @@ impl Server {
         });
         let port = rx.recv_timeout(Duration::from_secs(60)).expect("serve printed its address");
         Server { child, port }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Sends a raw request and returns (status, headers, body).
@@ -295,8 +315,8 @@ fn files_have_etags_and_unchanged_ones_answer_304() {
         let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
         let head = String::from_utf8_lossy(&raw[..split]).into_owned();
         let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-        let etag =
-            head.lines().find_map(|l| l.strip_prefix("ETag: ").or_else(|| l.strip_prefix("etag: "))).map(str::to_owned);
+        // Header names are case-insensitive.
+        let etag = head.lines().find(|l| l.to_ascii_lowercase().starts_with("etag: ")).map(|l| l[6..].to_owned());
         (status, etag, raw.len() - split - 4)
     };
     for path in ["/city/east/", "/data/roster.json", "/assets/style.css"] {
