@@ -51,6 +51,12 @@ pub enum Channel {
 }
 
 impl Publish {
+    /// Whether some channel publishes `field`; one none publishes is as private as a member's
+    /// `private` list makes it.
+    pub fn publishes(&self, field: Field) -> bool {
+        [self.web, self.print, self.data].iter().any(|set| set.contains(field))
+    }
+
     pub fn fields(&self, channel: Channel) -> FieldSet {
         match channel {
             Channel::Web => self.web,

@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::field::Field;
+
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Level};
 use codespan_reporting::files::{Files, SimpleFile};
 use codespan_reporting::term;
@@ -86,6 +88,23 @@ pub struct Diagnostic {
     /// one no channel publishes). It is shown, with the quoted source line and the label,
     /// only with `--show-private`; otherwise the message names the field and the problem.
     pub private: Option<String>,
+    /// The member field and its text as written, when the diagnostic is about one; set where
+    /// the field is read, before the publish policy is known. [`make_unpublished_private`]
+    /// then hides the value of a field that no channel publishes.
+    pub(crate) about: Option<(Field, String)>,
+}
+
+/// Hides the value of every diagnostic about a field that `publish` publishes nowhere (see
+/// [`Diagnostic::private`]).
+pub(crate) fn make_unpublished_private(diags: &mut [Diagnostic], publish: &crate::config::Publish) {
+    for d in diags {
+        if let Some((field, value)) = &d.about
+            && d.private.is_none()
+            && !publish.publishes(*field)
+        {
+            d.private = Some(value.clone());
+        }
+    }
 }
 
 impl Diagnostic {
@@ -99,6 +118,7 @@ impl Diagnostic {
             label: None,
             help: None,
             private: None,
+            about: None,
         }
     }
 
@@ -222,6 +242,7 @@ fn printable(diag: &Diagnostic, show_private: bool) -> Diagnostic {
         label: diag.label.as_deref().map(|l| escape_controls(l).into_owned()),
         help: diag.help.as_deref().map(|h| escape_controls(h).into_owned()),
         private: None,
+        about: None,
     };
     if let Some(value) = &diag.private {
         if show_private {

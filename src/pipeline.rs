@@ -98,6 +98,7 @@ pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
         let options = model::Options { as_of: opts.as_of, today: opts.today };
         model::validate_cached(config, site, &options, &mut diags, editions)
     };
+    diag::make_unpublished_private(&mut diags, &roster.config.publish);
     override_base_url(&mut roster.config, opts, &mut diags);
     report_size(&roster, opts, start);
     diag::sort(&mut diags);

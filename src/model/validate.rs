@@ -357,8 +357,7 @@ fn member(
 /// policy. Diagnostics about such a field do not print its value.
 fn is_private(m: &MemberSource, config: &Config, field: &str) -> bool {
     let Some(f) = Field::from_name(field) else { return false };
-    let p = &config.publish;
-    m.private.iter().any(|t| t.value == field) || ![p.web, p.print, p.data].iter().any(|set| set.contains(f))
+    m.private.iter().any(|t| t.value == field) || !config.publish.publishes(f)
 }
 
 /// Today: the date of `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds) when

@@ -90,21 +90,26 @@ fn member(m: &mut TableReader<'_, '_>, span: std::ops::Range<usize>) -> MemberSo
         private: m.string_list("private").unwrap_or_default(),
         span,
     };
-    hide_private_values(m, &source.private, first_diag);
+    mark_field_values(m, &source.private, first_diag);
     source
 }
 
-/// Marks the diagnostics about this member's private fields as private (see
-/// [`Diagnostic::private`]): a control character in a private office, or a number where text
-/// belongs, is reported without quoting the value.
-fn hide_private_values(m: &mut TableReader<'_, '_>, private: &[Text], first_diag: usize) {
+/// Tells each diagnostic about one of this member's contact fields which field and value it is
+/// about ([`Diagnostic::about`]), and marks it private when the member's `private` list names
+/// the field (see [`Diagnostic::private`]): a control character in a private office, or a
+/// number where text belongs, is reported without quoting the value.
+fn mark_field_values(m: &mut TableReader<'_, '_>, private: &[Text], first_diag: usize) {
     let text = &m.file().text;
-    for key in private.iter().filter(|t| crate::field::Field::from_name(&t.value).is_some()) {
-        let Some(at) = m.span_of(&key.value) else { continue };
+    for field in crate::field::Field::ALL.into_iter().filter(|f| !f.is_identity()) {
+        let Some(at) = m.span_of(field.as_str()) else { continue };
         let value = text.get(at.clone()).unwrap_or_default().to_owned();
+        let listed = private.iter().any(|t| t.value == field.as_str());
         for d in m.diags[first_diag..].iter_mut() {
-            if d.span.as_ref().is_some_and(|s| s.start >= at.start && s.end <= at.end) && d.private.is_none() {
-                d.private = Some(value.clone());
+            if d.span.as_ref().is_some_and(|s| s.start >= at.start && s.end <= at.end) {
+                d.about.get_or_insert_with(|| (field, value.clone()));
+                if listed && d.private.is_none() {
+                    d.private = Some(value.clone());
+                }
             }
         }
     }

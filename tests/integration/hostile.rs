@@ -583,19 +583,27 @@ fn a_private_value_never_appears_in_a_diagnostic_without_show_private() {
         let build = roster!(dir, "build");
         assert!(!build.stderr.contains("9876"), "{label}: {}", build.stderr);
     }
-    // A control character in a private office, caught where the file is read: the same.
-    let dir = site(&[
-        ("content/x/district.toml", "name = \"X\"\n"),
-        (
-            "content/x/2022-01-01.toml",
-            "[[body]]\nname = \"区委\"\n[[body.member]]\nname = \"李明\"\npost = \"区长\"\noffice = \"机密楼\\u001b301\"\nprivate = [\"office\"]\n",
-        ),
-    ]);
-    for format in ["human", "github", "json"] {
-        let run = roster!(dir, "check", "--format", format);
-        let all = format!("{}{}", run.stdout, run.stderr);
-        assert_eq!(run.code, 1, "{all}");
-        assert!(all.contains("ESC (U+001B)") && !all.contains("机密楼"), "{format}: {all}");
+    // A control character in a private office, or in an office no channel publishes, caught
+    // where the file is read (before the policy is known): the same.
+    let no_office = "title = \"T\"\nbase_url = \"https://example.org/\"\n[publish]\nweb = [\"name\", \"post\"]\nprint = [\"name\", \"post\"]\ndata = [\"name\", \"post\"]\n";
+    for (label, config, private) in
+        [("listed in private", None, "\"office\""), ("in no channel's policy", Some(no_office), "")]
+    {
+        let edition = format!(
+            "[[body]]\nname = \"区委\"\n[[body.member]]\nname = \"李明\"\npost = \"区长\"\noffice = \"机密楼\\u001b301\"\nprivate = [{private}]\n"
+        );
+        let mut files =
+            vec![("content/x/district.toml", "name = \"X\"\n"), ("content/x/2022-01-01.toml", edition.as_str())];
+        files.extend(config.map(|c| ("roster.toml", c)));
+        let dir = site(&files);
+        for format in ["human", "github", "json"] {
+            let run = roster!(dir, "check", "--format", format);
+            let all = format!("{}{}", run.stdout, run.stderr);
+            assert_eq!(run.code, 1, "{label}: {all}");
+            assert!(all.contains("ESC (U+001B)") && !all.contains("机密楼"), "{label} {format}: {all}");
+        }
+        let shown = roster!(dir, "check", "--show-private");
+        assert!(shown.stderr.contains("机密楼"), "{label}: --show-private shows it: {}", shown.stderr);
     }
     // A field that is published keeps its value in the message, as before.
     let dir =
