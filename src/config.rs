@@ -101,6 +101,23 @@ pub struct PrintConfig {
     /// The memory typesetting the PDF may take, in MiB: a roster whose PDF would need more is
     /// refused before typesetting starts (the estimate is `render::print::pdf_memory_mib`).
     pub max_memory_mb: u32,
+    /// Fit the PDF to exactly this many pages by choosing the font size (`[print] pages`).
+    pub pages: Option<u32>,
+    /// The range the fitted font size stays in, in points.
+    pub min_font_size: f64,
+    pub max_font_size: f64,
+    /// One PDF per top-level district (`split = "district"`) instead of one for the site.
+    pub split: Split,
+}
+
+/// How the PDF is divided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Split {
+    /// One `print/roster.pdf`.
+    #[default]
+    None,
+    /// `print/<district>/roster.pdf` for each top-level district.
+    District,
 }
 
 impl Default for PrintConfig {
@@ -117,6 +134,10 @@ impl Default for PrintConfig {
             pdf: true,
             margin_mm: 0.0,
             max_memory_mb: 1024,
+            pages: None,
+            min_font_size: 6.0,
+            max_font_size: 10.0,
+            split: Split::None,
         }
     }
 }
@@ -191,8 +212,23 @@ impl Default for Config {
 const TOP_KEYS: &[&str] =
     &["title", "base_url", "language", "theme", "description", "phone_region", "publish", "print", "history"];
 const PUBLISH_KEYS: &[&str] = &["web", "print", "data"];
-const PRINT_KEYS: &[&str] =
-    &["paper", "columns", "font_size", "fonts", "title", "date", "changes", "since", "pdf", "margin", "max_memory_mb"];
+const PRINT_KEYS: &[&str] = &[
+    "paper",
+    "columns",
+    "font_size",
+    "fonts",
+    "title",
+    "date",
+    "changes",
+    "since",
+    "pdf",
+    "margin",
+    "max_memory_mb",
+    "pages",
+    "min_font_size",
+    "max_font_size",
+    "split",
+];
 const HISTORY_KEYS: &[&str] = &["transfer_window_days"];
 
 /// Reads `<root>/roster.toml`. Mistakes are pushed to `diags` and the field keeps its default.
@@ -359,6 +395,7 @@ fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
             )),
         }
     }
+    read_fit(p, print);
     if let Some(fonts) = p.string_list("fonts") {
         print.fonts = fonts.into_iter().map(|t| t.value).filter(|s| !s.is_empty()).collect();
     }
@@ -370,6 +407,57 @@ fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
     }
     if let Some(b) = p.boolean("pdf") {
         print.pdf = b;
+    }
+}
+
+/// `pages`, `min_font_size`, `max_font_size` and `split`.
+fn read_fit(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
+    let file = p.file();
+    if let Some((n, span)) = p.integer("pages") {
+        match u32::try_from(n) {
+            Ok(n @ 1..=999) => print.pages = Some(n),
+            _ => p.diags.push(Diagnostic::at(file, span, format!("`pages` must be between 1 and 999, found {n}"))),
+        }
+    }
+    let mut size = |key: &str, into: &mut f64| {
+        if let Some((size, span)) = p.float(key) {
+            if (4.0..=24.0).contains(&size) {
+                *into = size;
+            } else {
+                p.diags.push(Diagnostic::at(
+                    file,
+                    span,
+                    format!("`{key}` must be between 4 and 24 points, found {size}"),
+                ));
+            }
+        }
+    };
+    size("min_font_size", &mut print.min_font_size);
+    size("max_font_size", &mut print.max_font_size);
+    if print.min_font_size > print.max_font_size {
+        p.diags.push(Diagnostic::error(
+            file.path.clone(),
+            format!(
+                "[print] min_font_size ({}) is larger than max_font_size ({})",
+                print.min_font_size, print.max_font_size
+            ),
+        ));
+    }
+    if let Some(split) = p.string("split") {
+        match split.value.as_str() {
+            "district" => print.split = Split::District,
+            "none" => print.split = Split::None,
+            other => p.diags.push(
+                Diagnostic::at(file, split.span, format!("unknown split `{other}`"))
+                    .with_help("use \"district\" (one PDF per top-level district) or \"none\""),
+            ),
+        }
+    }
+    if print.pages.is_some() && print.split == Split::District {
+        p.diags.push(
+            Diagnostic::error(file.path.clone(), "[print] pages cannot be combined with split = \"district\"")
+                .with_help("with split, each district's PDF takes the pages it needs; fit one PDF with pages alone"),
+        );
     }
 }
 

@@ -179,7 +179,7 @@ pub fn run(
 ) -> Result<Prepared, Vec<Diagnostic>> {
     let mut site = prepare(root, input, opts, Reuse::default())?;
     let errors = render(root, &site, opts, job, sink);
-    let failed = !errors.is_empty();
+    let failed = errors.iter().any(Diagnostic::is_error);
     site.warnings.extend(errors);
     diag::sort(&mut site.warnings);
     if failed { Err(std::mem::take(&mut site.warnings)) } else { Ok(site) }

@@ -393,7 +393,7 @@ fn every_character_of_the_bundled_font_has_ink_on_the_page() {
 }
 
 /// A binary PGM file: (width, pixels).
-fn pgm(path: &Path) -> (usize, Vec<u8>) {
+pub fn pgm(path: &Path) -> (usize, Vec<u8>) {
     let data = std::fs::read(path).unwrap();
     let mut fields = Vec::new();
     let mut at = 0;

@@ -7,6 +7,7 @@
 
 #[cfg(feature = "pdf")]
 mod glyphs;
+pub(crate) mod layout;
 #[cfg(feature = "pdf")]
 pub(crate) mod pdf;
 
@@ -39,9 +40,28 @@ pub struct PrintData {
     pub labels: BTreeMap<&'static str, String>,
     pub cols: PrintColumns,
     pub changes: Vec<PrintChange>,
+    /// The same changes in short blocks for the PDF's columns: a long box may continue in the
+    /// next column between them.
+    pub change_lines: Vec<ChangeLine>,
     pub changes_since: String,
     pub districts: Vec<PrintDistrict>,
     pub count: usize,
+    /// The space between columns, and under the masthead, in millimetres.
+    pub gutter: f64,
+    pub masthead_gap: f64,
+    /// The PDF's keywords (the chosen font size).
+    pub keywords: Vec<String>,
+    /// Which pass of the PDF this is (see `layout`).
+    pub pass: Pass,
+}
+
+/// The PDF is set twice: first each block alone, to measure it, then in the columns roster
+/// chose from those heights.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "mode", rename_all = "lowercase")]
+pub enum Pass {
+    Measure,
+    Place { pages: Vec<Vec<Vec<layout::Piece>>> },
 }
 
 #[derive(Debug, Serialize)]
@@ -58,6 +78,8 @@ pub struct PaperView {
     pub width: f64,
     pub height: f64,
     pub margin: f64,
+    /// The room for the folio line under the columns, in millimetres.
+    pub footer: f64,
 }
 
 /// Which member fields the print policy allows and someone has.
@@ -84,6 +106,38 @@ pub struct PrintChange {
 pub struct ChangePart {
     pub kind: String,
     pub items: String,
+    /// The items one by one.
+    #[serde(skip)]
+    pub list: Vec<String>,
+}
+
+/// A few items of one kind of change of one district: the district's name on its first line,
+/// the kind on the first line of each kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeLine {
+    pub district: Option<String>,
+    pub kind: Option<String>,
+    pub items: String,
+}
+
+/// How many items a line of the changes box holds at most.
+const LINE_ITEMS: usize = 6;
+
+/// The changes box in short lines (see [`ChangeLine`]).
+fn change_lines(changes: &[PrintChange], list_sep: &str) -> Vec<ChangeLine> {
+    let mut out = Vec::new();
+    for c in changes {
+        for (p, part) in c.parts.iter().enumerate() {
+            for (k, chunk) in part.list.chunks(LINE_ITEMS).enumerate() {
+                out.push(ChangeLine {
+                    district: (p == 0 && k == 0).then(|| c.district.clone()),
+                    kind: (k == 0).then(|| part.kind.clone()),
+                    items: chunk.join(list_sep),
+                });
+            }
+        }
+    }
+    out
 }
 
 #[derive(Debug, Serialize)]
@@ -113,7 +167,8 @@ pub struct PrintMember {
     pub hours: Option<String>,
 }
 
-const LABEL_KEYS: [(&str, &str); 13] = [
+const LABEL_KEYS: [(&str, &str); 14] = [
+    ("continued", "print_continued"),
     ("semicolon", "punct_semicolon"),
     ("name", "name"),
     ("post_duties", "post_duties"),
@@ -193,18 +248,27 @@ pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>) ->
             width: c.print.paper.width_mm,
             height: c.print.paper.height_mm,
             margin: c.print.margin_mm,
+            footer: 6.0,
         },
         columns: c.print.columns,
         font_size: c.print.font_size,
         fonts: Vec::new(),
         labels: LABEL_KEYS.iter().map(|(k, src)| (*k, label(src))).collect(),
         cols,
+        change_lines: change_lines(&changes, labels.get("punct_list").map_or("", String::as_str)),
         changes,
         changes_since: since,
         districts,
         count,
+        gutter: GUTTER_MM,
+        masthead_gap: 4.0,
+        keywords: Vec::new(),
+        pass: Pass::Measure,
     }
 }
+
+/// The space between columns, in millimetres.
+const GUTTER_MM: f64 = 3.5;
 
 fn member(m: &crate::model::Member) -> PrintMember {
     PrintMember {
@@ -289,7 +353,7 @@ fn compact(r: &Roster, changes: &[Change], labels: &BTreeMap<String, String>) ->
     groups
         .into_iter()
         .filter(|(_, items)| !items.is_empty())
-        .map(|(k, items)| ChangePart { kind: l(k).to_owned(), items: items.join(l("punct_list")) })
+        .map(|(k, items)| ChangePart { kind: l(k).to_owned(), items: items.join(l("punct_list")), list: items })
         .collect()
 }
 
@@ -411,8 +475,31 @@ pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink)
     #[cfg(feature = "pdf")]
     if let Some(fonts) = fonts {
         let _t = crate::timing::stage("print: typeset PDF");
-        match pdf::typeset(&data, &ctx.theme.print_template, &fonts) {
-            Ok(bytes) => errors.extend(super::put(sink, "print/roster.pdf", bytes).err()),
+        let fit = config.print.pages.map(|pages| pdf::Fit {
+            pages: pages as usize,
+            min: config.print.min_font_size,
+            max: config.print.max_font_size,
+        });
+        match pdf::typeset(&mut data, &ctx.theme.print_template, &fonts, fit) {
+            Ok(done) => {
+                errors.extend(super::put(sink, "print/roster.pdf", done.bytes).err());
+                errors.push(Diagnostic::note(
+                    "print/roster.pdf",
+                    format!("{} pages, set at {:.2} pt", done.pages, done.font_size),
+                ));
+                if let Some(fit) = fit.filter(|f| done.pages < f.pages) {
+                    errors.push(
+                        Diagnostic::warning(
+                            "roster.toml",
+                            format!(
+                                "[print] pages = {}: the roster fills only {} at max_font_size = {} pt",
+                                fit.pages, done.pages, fit.max
+                            ),
+                        )
+                        .with_help(format!("set pages = {}, or a larger max_font_size", done.pages)),
+                    );
+                }
+            }
             Err(d) => errors.push(d),
         }
     }
@@ -430,8 +517,47 @@ pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Print data with nothing in it, for the layout's tests.
+    pub(crate) fn empty_data() -> PrintData {
+        let r = Roster {
+            config: crate::config::Config::default(),
+            districts: Vec::new(),
+            people: BTreeMap::new(),
+            home: None,
+            pages: Vec::new(),
+            as_of: None,
+        };
+        data(&r, &History::default(), &BTreeMap::new())
+    }
+
+    pub(crate) fn change_line() -> ChangeLine {
+        ChangeLine { district: Some("区".into()), kind: None, items: "李明".into() }
+    }
+
+    /// A district with bodies of these many members.
+    pub(crate) fn district(bodies: Vec<usize>) -> PrintDistrict {
+        let m = || PrintMember {
+            name: "李明".into(),
+            post: "区长".into(),
+            duties: None,
+            office_phone: None,
+            mobile: None,
+            office: None,
+            hours: None,
+        };
+        PrintDistrict {
+            title: "区".into(),
+            depth: 0,
+            date: None,
+            bodies: bodies
+                .into_iter()
+                .map(|n| PrintBody { name: "区政府".into(), members: (0..n).map(|_| m()).collect() })
+                .collect(),
+        }
+    }
 
     #[test]
     fn footer_counter_css() {

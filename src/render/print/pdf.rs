@@ -22,7 +22,8 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_kit::fonts::{FontPath, FontStore};
 use typst_layout::PagedDocument;
 
-use super::PrintData;
+use super::layout::{Geometry, Heights, Layout, Unit};
+use super::{Pass, PrintData};
 use crate::diag::Diagnostic;
 
 /// The family of the bundled font.
@@ -220,24 +221,190 @@ impl World for PrintWorld<'_> {
     }
 }
 
-/// Typesets the print data with `template` into PDF bytes.
-pub fn typeset(data: &PrintData, template: &str, fonts: &Fonts) -> Result<Vec<u8>, Diagnostic> {
-    let json =
-        serde_json::to_vec(data).map_err(|e| Diagnostic::error("print/roster.pdf", format!("internal error: {e}")))?;
-    let world = PrintWorld {
-        library: LazyHash::new(Library::default()),
-        fonts,
-        main: Source::new(file_id("main.typ"), template.to_owned()),
-        data: Bytes::new(json),
-        data_id: file_id("roster.json"),
+/// What typesetting made.
+#[derive(Debug)]
+pub struct Typeset {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// The font size set, in points.
+    pub font_size: f64,
+}
+
+/// `[print] pages` and the font sizes it may choose from.
+#[derive(Debug, Clone, Copy)]
+pub struct Fit {
+    pub pages: usize,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Typesets the print data with `template` into PDF bytes: measures every block, lays out
+/// balanced columns (see [`super::layout`]) and sets them; with `fit`, first finds the font
+/// size at which the roster fills exactly that many pages. A theme's template that does not
+/// measure is set once, as it is.
+pub fn typeset(data: &mut PrintData, template: &str, fonts: &Fonts, fit: Option<Fit>) -> Result<Typeset, Diagnostic> {
+    let world = |data: &PrintData| -> Result<PrintWorld<'_>, Diagnostic> {
+        let json = serde_json::to_vec(data)
+            .map_err(|e| Diagnostic::error("print/roster.pdf", format!("internal error: {e}")))?;
+        Ok(PrintWorld {
+            library: LazyHash::new(Library::default()),
+            fonts,
+            main: Source::new(file_id("main.typ"), template.to_owned()),
+            data: Bytes::new(json),
+            data_id: file_id("roster.json"),
+        })
     };
-    let document: PagedDocument = typst::compile(&world).output.map_err(|errors| typst_error(&world, &errors))?;
+    let chosen = match fit {
+        Some(fit) => fit_pages(data, fit, &|d| measure(d, &world))?,
+        None => {
+            let size = data.font_size;
+            match measure(data, &world)? {
+                Measured::Heights(h) => (size, Layout::new(data, &h, &geometry(data))),
+                Measured::Final(document) => {
+                    let bytes = export(data, &world(data)?, &document)?;
+                    return Ok(Typeset { bytes, pages: document.pages().len(), font_size: size });
+                }
+            }
+        }
+    };
+    let (font_size, layout) = chosen;
+    if let Some(unit) = layout.overfull.first() {
+        return Err(overfull(data, *unit));
+    }
+    data.font_size = font_size;
+    data.keywords = vec![format!("font size {font_size:.2} pt")];
+    data.pass = Pass::Place { pages: layout.pages.clone() };
+    let placed = world(data)?;
+    let document: PagedDocument = typst::compile(&placed).output.map_err(|errors| typst_error(&placed, &errors))?;
+    if document.pages().len() != layout.page_count() {
+        return Err(Diagnostic::error(
+            "print/roster.pdf",
+            format!(
+                "internal error: the columns measured for {} pages were set on {}",
+                layout.page_count(),
+                document.pages().len()
+            ),
+        ));
+    }
+    let bytes = export(data, &placed, &document)?;
+    comemo::evict(0);
+    Ok(Typeset { bytes, pages: document.pages().len(), font_size })
+}
+
+enum Measured {
+    /// The heights of a template that measures.
+    Heights(Heights),
+    /// A template that does not measure: its document, set once.
+    Final(PagedDocument),
+}
+
+/// Sets every block alone at `data.font_size` and lays out the columns from their heights.
+fn measure<'a>(
+    data: &mut PrintData,
+    world: &dyn Fn(&PrintData) -> Result<PrintWorld<'a>, Diagnostic>,
+) -> Result<Measured, Diagnostic> {
+    let _t = crate::timing::stage("print: measure");
+    data.pass = Pass::Measure;
+    let w = world(data)?;
+    let document: PagedDocument = typst::compile(&w).output.map_err(|errors| typst_error(&w, &errors))?;
+    let heights: Vec<f64> = document.pages().iter().map(|p| p.frame.height().to_pt()).collect();
+    Ok(match Heights::read(data, &heights) {
+        Some(h) => Measured::Heights(h),
+        None => Measured::Final(document),
+    })
+}
+
+/// The page's shape in points, from the same values the template reads.
+fn geometry(data: &PrintData) -> Geometry {
+    let pt = |mm: f64| mm * 72.0 / 25.4;
+    Geometry {
+        columns: data.columns as usize,
+        height: pt(data.paper.height - 2.0 * data.paper.margin - data.paper.footer),
+        masthead_gap: pt(data.masthead_gap),
+    }
+}
+
+/// The largest font size in `fit`'s range at which the roster fills `fit.pages` pages with
+/// every column level, and that layout; the largest size when the roster does not fill them
+/// even at that; an error when even the smallest size needs more pages.
+fn fit_pages(
+    data: &mut PrintData,
+    fit: Fit,
+    measure: &dyn Fn(&mut PrintData) -> Result<Measured, Diagnostic>,
+) -> Result<(f64, Layout), Diagnostic> {
+    let heights_at = |data: &mut PrintData, size: f64| -> Result<Heights, Diagnostic> {
+        data.font_size = size;
+        match measure(data)? {
+            Measured::Heights(h) => Ok(h),
+            Measured::Final(_) => Err(Diagnostic::error(
+                "roster.toml",
+                "[print] pages needs the print template to measure its blocks, and the theme's roster.typ does not",
+            )
+            .with_help("start the theme's print/roster.typ from roster's default one, or remove [print] pages")),
+        }
+    };
+    let geometry = geometry(data);
+    let largest = heights_at(data, fit.max)?;
+    let greedy = Layout::new(data, &largest, &geometry);
+    if greedy.page_count() < fit.pages {
+        return Ok((fit.max, greedy));
+    }
+    if let Some(layout) = Layout::fitted(data, &largest, &geometry, fit.pages) {
+        return Ok((fit.max, layout));
+    }
+    let smallest = heights_at(data, fit.min)?;
+    let Some(at_min) = Layout::fitted(data, &smallest, &geometry, fit.pages) else {
+        let needs = Layout::new(data, &smallest, &geometry).page_count().max(fit.pages + 1);
+        return Err(Diagnostic::error(
+            "roster.toml",
+            format!(
+                "[print] pages = {}: the roster needs {needs} pages even at min_font_size = {} pt",
+                fit.pages, fit.min
+            ),
+        )
+        .with_help(format!("set pages = {needs} or more, or a smaller min_font_size")));
+    };
+    // Sizes are chosen to the hundredth of a point, so that the same input gives the same PDF.
+    let round = |s: f64| (s * 100.0).round() / 100.0;
+    // Text area grows with the square of the size: start near where it just fills the pages.
+    let used = |h: &Heights| Layout::new(data, h, &geometry).filled.iter().flatten().sum::<f64>();
+    let room = fit.pages as f64 * geometry.columns as f64 * geometry.height;
+    let guess = fit.max * (room / used(&largest)).sqrt();
+    let (mut lo, mut hi) = ((fit.min, at_min), fit.max);
+    let mut next = round(guess.clamp(fit.min + 0.01, fit.max - 0.01));
+    while hi - lo.0 > 0.015 {
+        let h = heights_at(data, next)?;
+        match Layout::fitted(data, &h, &geometry, fit.pages) {
+            Some(layout) => lo = (next, layout),
+            None => hi = next,
+        }
+        next = round((lo.0 + hi) / 2.0);
+        if next <= lo.0 || next >= hi {
+            break;
+        }
+    }
+    Ok(lo)
+}
+
+/// The error for a row (or heading) taller than a whole column.
+fn overfull(data: &PrintData, unit: Unit) -> Diagnostic {
+    let what = match unit {
+        Unit::Row(d, b, r) => format!("the row of {}", data.districts[d].bodies[b].members[r].name),
+        Unit::Body(d, b) => format!("the heading {}", data.districts[d].bodies[b].name),
+        Unit::District(d) => format!("the heading {}", data.districts[d].title),
+        Unit::Change(_) => "an entry of the changes box".to_owned(),
+    };
+    Diagnostic::error("print/roster.pdf", format!("{what} is taller than a whole column of the page"))
+        .with_help("shorten its duties, or set fewer [print] columns or a larger paper")
+}
+
+fn export(data: &PrintData, world: &PrintWorld<'_>, document: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(format!("roster-print-{}-{}", data.publisher, data.date.text)),
         tagged: false,
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors))
+    typst_pdf::pdf(document, &options).map_err(|errors| typst_error(world, &errors))
 }
 
 fn typst_error(world: &PrintWorld<'_>, errors: &[SourceDiagnostic]) -> Diagnostic {

@@ -1,0 +1,146 @@
+//! The newspaper page fills itself: each PDF page is rasterised (`pdftoppm -gray`), split into
+//! its columns, and each column's lowest ink is measured, as a layout editor would look at it.
+//! The demo and a 1,100-official roster end level on their last page; `pages = 6` fills six
+//! pages to the foot of every column; `pages = 1` is refused with the pages it needs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::roster;
+use crate::support::{site_copy, temp_dir};
+
+#[path = "../../examples/synth/mod.rs"]
+#[allow(dead_code)]
+mod synth;
+
+/// Broadsheet as roster sets it: the type area, 6 columns, 3.5 mm apart, and the folio
+/// line's 6 mm under the columns.
+const COLUMNS: usize = 6;
+const GUTTER_MM: f64 = 3.5;
+const FOOTER_MM: f64 = 6.0;
+
+/// How far down each column of each page is inked, as a fraction of the page height; `None`
+/// for a column with no ink (on the first page, below the masthead's rule).
+fn ink_depths(pdf: &Path) -> Vec<Vec<Option<f64>>> {
+    let dir = pdf.with_file_name("raster");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new("pdftoppm")
+        .args(["-gray", "-r", "40"])
+        .arg(pdf)
+        .arg(dir.join("p"))
+        .output()
+        .expect("pdftoppm is needed for this test (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    pages.sort();
+    pages
+        .iter()
+        .enumerate()
+        .map(|(n, page)| {
+            let (width, pixels) = crate::print::pgm(page);
+            let height = pixels.len() / width;
+            let dark = |x: usize, y: usize| pixels[y * width + x] < 128;
+            let px_per_mm = width as f64 / 350.0;
+            // The folio line is not a column's ink.
+            let bottom = height - (FOOTER_MM * px_per_mm).ceil() as usize;
+            // On the first page, the columns start under the masthead's rule, the first row
+            // inked across most of the page.
+            let top = if n == 0 {
+                (0..bottom).find(|y| (0..width).filter(|x| dark(*x, *y)).count() > width * 8 / 10).unwrap() + 2
+            } else {
+                0
+            };
+            let col_w = (width as f64 - (COLUMNS - 1) as f64 * GUTTER_MM * px_per_mm) / COLUMNS as f64;
+            (0..COLUMNS)
+                .map(|c| {
+                    let x0 = (c as f64 * (col_w + GUTTER_MM * px_per_mm)).round() as usize;
+                    let x1 = ((x0 as f64 + col_w).round() as usize).min(width);
+                    (top..bottom).rev().find(|y| (x0..x1).any(|x| dark(x, *y))).map(|y| (y + 1) as f64 / height as f64)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The last page's columns: all inked, ending within `tolerance` of the page height.
+fn assert_level_last_page(depths: &[Vec<Option<f64>>], tolerance: f64, what: &str) {
+    let last = depths.last().unwrap();
+    assert!(last.iter().all(Option::is_some), "{what}: an empty column on the last page: {last:?}");
+    let ends: Vec<f64> = last.iter().map(|d| d.unwrap()).collect();
+    let spread = ends.iter().copied().fold(0.0, f64::max) - ends.iter().copied().fold(1.0, f64::min);
+    assert!(spread <= tolerance, "{what}: the last page's columns end at {ends:?}, {spread:.3} apart");
+    eprintln!("{what}: {} pages; last page columns end at {ends:.3?}", depths.len());
+}
+
+/// A generated roster of 22 districts × 50 officials, with `extra` added to roster.toml.
+fn generated(extra: &str) -> PathBuf {
+    let dir = temp_dir("columns-1100");
+    let opts = synth::Options { districts: 22, members: 50, total: None, editions: 2, seed: 7 };
+    synth::write(&dir, &opts).unwrap();
+    let config = dir.join("roster.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\n{extra}")).unwrap();
+    dir
+}
+
+fn build_pdf(dir: &Path) -> (PathBuf, String) {
+    let out = dir.join("public");
+    let run = roster!(dir, "build", "--output", out.to_str().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (out.join("print/roster.pdf"), run.stderr)
+}
+
+#[test]
+fn the_demo_ends_with_level_columns() {
+    let dir = site_copy("demo");
+    let (pdf, _) = build_pdf(&dir);
+    assert_level_last_page(&ink_depths(&pdf), 0.10, "demo");
+}
+
+#[test]
+fn eleven_hundred_officials_end_with_level_columns() {
+    let dir = generated("");
+    let (pdf, _) = build_pdf(&dir);
+    let depths = ink_depths(&pdf);
+    assert_level_last_page(&depths, 0.10, "1,100 officials");
+    // Every page but the last is full.
+    for (n, page) in depths[..depths.len() - 1].iter().enumerate() {
+        assert!(page.iter().all(|d| d.is_some_and(|d| d > 0.85)), "page {}: {page:?}", n + 1);
+    }
+}
+
+#[test]
+fn pages_six_fills_exactly_six_pages_to_the_foot() {
+    let dir = generated("[print]\npages = 6\n");
+    let (pdf, stderr) = build_pdf(&dir);
+    let depths = ink_depths(&pdf);
+    assert_eq!(depths.len(), 6, "{stderr}");
+    for (n, page) in depths.iter().enumerate() {
+        assert!(page.iter().all(|d| d.is_some_and(|d| d >= 0.85)), "page {}: {page:?}", n + 1);
+    }
+    eprintln!("pages = 6: columns inked to {depths:.3?}");
+    // The size chosen is in the build's summary and the PDF's keywords.
+    let size = stderr.split("set at ").nth(1).and_then(|s| s.split(" pt").next()).expect(&stderr).to_owned();
+    let size_pt: f64 = size.parse().unwrap();
+    assert!((6.0..=10.0).contains(&size_pt), "{size}");
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains(&format!("font size {size} pt")), "{info}");
+}
+
+#[test]
+fn pages_one_is_refused_with_the_pages_it_needs() {
+    let dir = generated("[print]\npages = 1\n");
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let needs: usize = run
+        .stderr
+        .split("the roster needs ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("names the pages it needs: {}", run.stderr));
+    assert!(needs > 1, "{}", run.stderr);
+    assert!(run.stderr.contains("min_font_size = 6 pt"), "{}", run.stderr);
+    assert!(!dir.join("public").exists(), "nothing half-written");
+}
