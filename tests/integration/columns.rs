@@ -10,7 +10,6 @@ use crate::roster;
 use crate::support::{site_copy, temp_dir};
 
 #[path = "../../examples/synth/mod.rs"]
-#[allow(dead_code)]
 mod synth;
 
 /// Broadsheet as roster sets it: the type area, 6 columns, 3.5 mm apart, and the folio
