@@ -262,36 +262,86 @@ fn bench_serve(n: usize, runs: usize) -> (Duration, Duration) {
     (first, median(times))
 }
 
+/// The number of pages of a PDF file.
+fn pdf_pages(path: &Path) -> usize {
+    let pdf = std::fs::read(path).expect("the PDF");
+    [&b"/Type /Page"[..], &b"/Type/Page"[..]]
+        .iter()
+        .map(|n| pdf.windows(n.len() + 1).filter(|w| &w[..n.len()] == *n && w[n.len()] != b's').count())
+        .sum()
+}
+
+/// Median wall time of `build --print-only` in this process, and the first run's.
+fn print_only(site: &Path, runs: usize) -> (f64, f64) {
+    let opts = roster::BuildOptions { output: Some(site.join("public")), print_only: true, ..Default::default() };
+    let mut times = Vec::new();
+    for _ in 0..runs.max(3) {
+        let start = Instant::now();
+        let outcome = roster::build(site, &opts);
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        assert!(outcome.ok(), "{:?}", outcome.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>());
+    }
+    (median(times.clone()), times[0])
+}
+
+fn append_print(site: &Path, lines: &str) {
+    let config = site.join("roster.toml");
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    std::fs::write(&config, format!("{text}\n[print]\n{lines}")).expect("write roster.toml");
+}
+
+/// Changsha's 1,108 officials: as many pages as they take at 8 pt, and fitted to 7 pages; then a
+/// province of 50,000 officials, one PDF per city (`split = "district"`), in a process of its
+/// own for its peak memory.
 fn bench_print(runs: usize) {
     let site = scratch().join("print-site");
     let _ = std::fs::remove_dir_all(&site);
     let stats =
         synth::write(&site, &synth::Options { districts: 28, members: 0, total: Some(1108), editions: 2, seed: 7 })
             .expect("write the synthetic site");
-    let out = site.join("public");
-    let opts = roster::BuildOptions { output: Some(out.clone()), print_only: true, ..Default::default() };
-    let mut times = Vec::new();
-    for _ in 0..runs.max(3) {
-        let start = Instant::now();
-        let outcome = roster::build(&site, &opts);
-        times.push(start.elapsed());
-        assert!(outcome.ok(), "{:?}", outcome.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>());
-    }
-    let pdf = std::fs::read(out.join("print/roster.pdf")).expect("the PDF");
-    let pages = [&b"/Type /Page"[..], &b"/Type/Page"[..]]
-        .iter()
-        .map(|n| pdf.windows(n.len() + 1).filter(|w| &w[..n.len()] == *n && w[n.len()] != b's').count())
-        .sum::<usize>();
+    let (natural, first) = print_only(&site, runs);
+    let pages = pdf_pages(&site.join("public/print/roster.pdf"));
     println!(
-        "print: {} officials of {} districts on broadsheet (6 columns): {} pages; `build --print-only` (load, HTML and PDF) median {:.0} ms of {} runs in one process (the first, with the system font scan, {:.0} ms)",
+        "print: {} officials of {} districts on broadsheet (6 columns, 8 pt): {pages} pages; `build --print-only` (load, HTML, two-pass PDF) median {natural:.0} ms of {} runs in one process (the first, with the system font scan, {first:.0} ms)",
         stats.officials,
         stats.districts,
-        pages,
-        median(times.clone()).as_secs_f64() * 1000.0,
-        times.len(),
-        times[0].as_secs_f64() * 1000.0,
+        runs.max(3),
+    );
+    append_print(&site, "pages = 7\n");
+    let (fitted, _) = print_only(&site, runs);
+    let pages = pdf_pages(&site.join("public/print/roster.pdf"));
+    assert_eq!(pages, 7, "fitted to 7 pages");
+    println!(
+        "print: the same fitted to `pages = 7`: {pages} pages, median {fitted:.0} ms ({:.2}× the unfitted)",
+        fitted / natural
     );
     let _ = std::fs::remove_dir_all(&site);
+
+    let province = scratch().join("province");
+    let _ = std::fs::remove_dir_all(&province);
+    let stats =
+        synth::write(&province, &synth::Options { districts: 1000, members: 50, total: None, editions: 3, seed: 1 })
+            .expect("write the synthetic site");
+    append_print(&province, "split = \"district\"\n");
+    let roster = roster_binary();
+    let (mut walls, mut peaks) = (Vec::new(), Vec::new());
+    for _ in 0..runs.clamp(1, 3) {
+        let (wall, kib) = timed(Command::new(&roster).arg("--root").arg(&province).args(["build", "--print-only"]));
+        walls.push(wall);
+        peaks.push(kib);
+    }
+    let pdfs = std::fs::read_dir(province.join("public/print"))
+        .map(|d| d.filter_map(Result::ok).filter(|e| e.path().join("roster.pdf").is_file()).count())
+        .unwrap_or(0);
+    println!(
+        "print: {} officials of {} districts, split = \"district\": {pdfs} PDFs; `roster build --print-only` median {:.1} s, peak {:.0} MiB ({} runs)",
+        stats.officials,
+        stats.districts,
+        median(walls.clone()),
+        median(peaks.clone()) as f64 / 1024.0,
+        walls.len(),
+    );
+    let _ = std::fs::remove_dir_all(&province);
 }
 
 /// The search index at `n` officials: the largest file under `search/`, and what a query for a

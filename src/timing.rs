@@ -33,6 +33,11 @@ impl Drop for Stage {
     }
 }
 
+/// The memory this process holds now, in MiB (0 where /proc is not there).
+pub(crate) fn rss_mib() -> u64 {
+    memory("VmRSS:")
+}
+
 /// A memory figure of this process from /proc (Linux), in MiB; 0 elsewhere.
 fn memory(key: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -143,3 +143,28 @@ fn pages_one_is_refused_with_the_pages_it_needs() {
     assert!(run.stderr.contains("min_font_size = 6 pt"), "{}", run.stderr);
     assert!(!dir.join("public").exists(), "nothing half-written");
 }
+
+/// `split = "district"`: one PDF per top-level district, each under its own masthead and with
+/// its own page count and level last page, linked from print/index.html; no site-wide PDF.
+#[test]
+fn split_prints_one_pdf_per_top_level_district() {
+    let dir = generated("[print]\nsplit = \"district\"\n");
+    let out = dir.join("public");
+    let run = roster!(dir, "build", "--output", out.to_str().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!out.join("print/roster.pdf").exists(), "no site-wide PDF with split");
+    let index = std::fs::read_to_string(out.join("print/index.html")).unwrap();
+    // The generator makes every 20th district a top-level city: d00000 and d00020.
+    for slug in ["d00000", "d00020"] {
+        let pdf = out.join("print").join(slug).join("roster.pdf");
+        assert!(pdf.exists(), "{slug}: {}", run.stderr);
+        assert!(index.contains(&format!("href=\"{slug}/roster.pdf\"")), "{slug} is linked");
+        let text = Command::new("pdftotext").args(["-l", "1"]).arg(&pdf).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        let name = std::fs::read_to_string(dir.join("content").join(slug).join("district.toml")).unwrap();
+        let name = name.lines().find_map(|l| l.strip_prefix("name = \"")).unwrap().trim_end_matches('"').to_owned();
+        assert!(text.contains(&name), "{slug}: its own masthead names {name}: {text:.300}");
+        let depths = ink_depths(&pdf);
+        assert_level_last_page(&depths, 0.10, slug);
+    }
+}

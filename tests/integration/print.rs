@@ -418,6 +418,11 @@ fn a_pdf_over_the_memory_budget_is_refused_before_typesetting() {
         assert_eq!(run.code, 1, "{command}: {}", run.stderr);
         assert!(run.stderr.contains("over [print] max_memory_mb = 64"), "{command}: {}", run.stderr);
         assert!(run.stderr.contains("pdf = false"), "{command}: says what to do: {}", run.stderr);
+        assert!(
+            run.stderr.contains("split = \"district\""),
+            "{command}: suggests one PDF per district: {}",
+            run.stderr
+        );
     }
     assert!(!dir.join("public").exists(), "nothing written");
     std::fs::write(dir.join("roster.toml"), format!("{config}\n[print]\nmax_memory_mb = 200\n")).unwrap();

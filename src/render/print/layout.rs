@@ -372,6 +372,24 @@ impl Layout {
         Some(Layout::from_columns(&columns, n, overfull))
     }
 
+    /// The column height that `pages` pages would need for every column to be filled level:
+    /// at most the page's when the roster fits (see [`Layout::fitted`]), more when it does not.
+    /// It grows smoothly with the font size, so fitting can aim at the page height.
+    pub fn needed_height(data: &PrintData, h: &Heights, geometry: &Geometry, pages: usize) -> f64 {
+        let units = units(data);
+        let n = geometry.columns.max(1);
+        let top = h.masthead + geometry.masthead_gap;
+        let fits = |t: f64| {
+            let capacity = |c: usize| if c < n { (t - top).max(0.0) } else { t };
+            pack(&units, 0, h, geometry.height, &capacity).0.len() <= pages * n
+        };
+        let mut cap = geometry.height;
+        while !fits(cap) && cap < geometry.height * 1e4 {
+            cap *= 2.0;
+        }
+        lowest(cap, &fits)
+    }
+
     fn from_columns(columns: &[Column], n: usize, overfull: Vec<Unit>) -> Layout {
         let mut pages = Vec::new();
         let mut filled = Vec::new();

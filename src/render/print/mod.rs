@@ -10,6 +10,7 @@ mod glyphs;
 pub(crate) mod layout;
 #[cfg(feature = "pdf")]
 pub(crate) mod pdf;
+mod press;
 
 use std::collections::BTreeMap;
 
@@ -23,7 +24,7 @@ use crate::history::{Change, ChangeGroup, History, Kind};
 use crate::model::{Field, Roster};
 use crate::output::Sink;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PrintData {
     pub masthead: String,
     pub publisher: String,
@@ -64,7 +65,7 @@ pub enum Pass {
     Place { pages: Vec<Vec<Vec<layout::Piece>>> },
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DateParts {
     pub year: i32,
     pub month: u32,
@@ -72,7 +73,7 @@ pub struct DateParts {
     pub text: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PaperView {
     pub name: String,
     pub width: f64,
@@ -94,15 +95,18 @@ pub struct PrintColumns {
     pub phones: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PrintChange {
+    /// The district's index in the roster.
+    #[serde(skip)]
+    pub index: usize,
     pub district: String,
     pub date: String,
     /// Groups of changes: (kind, items).
     pub parts: Vec<ChangePart>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ChangePart {
     pub kind: String,
     pub items: String,
@@ -115,6 +119,8 @@ pub struct ChangePart {
 /// the kind on the first line of each kind.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeLine {
+    #[serde(skip)]
+    pub index: usize,
     pub district: Option<String>,
     pub kind: Option<String>,
     pub items: String,
@@ -130,6 +136,7 @@ fn change_lines(changes: &[PrintChange], list_sep: &str) -> Vec<ChangeLine> {
         for (p, part) in c.parts.iter().enumerate() {
             for (k, chunk) in part.list.chunks(LINE_ITEMS).enumerate() {
                 out.push(ChangeLine {
+                    index: c.index,
                     district: (p == 0 && k == 0).then(|| c.district.clone()),
                     kind: (k == 0).then(|| part.kind.clone()),
                     items: chunk.join(list_sep),
@@ -140,7 +147,7 @@ fn change_lines(changes: &[PrintChange], list_sep: &str) -> Vec<ChangeLine> {
     out
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PrintDistrict {
     pub title: String,
     pub depth: usize,
@@ -149,13 +156,13 @@ pub struct PrintDistrict {
     pub bodies: Vec<PrintBody>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PrintBody {
     pub name: String,
     pub members: Vec<PrintMember>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PrintMember {
     pub name: String,
     pub post: String,
@@ -270,6 +277,25 @@ pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>) ->
 /// The space between columns, in millimetres.
 const GUTTER_MM: f64 = 3.5;
 
+impl PrintData {
+    /// The part of the roster whose districts `keep` (by index), under its own masthead.
+    fn subset(&self, keep: &dyn Fn(usize) -> bool, district: &str, labels: &BTreeMap<String, String>) -> PrintData {
+        let label = |k: &str| labels.get(k).cloned().unwrap_or_default();
+        let districts: Vec<PrintDistrict> =
+            self.districts.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, d)| d.clone()).collect();
+        let count: usize = districts.iter().flat_map(|d| &d.bodies).map(|b| b.members.len()).sum();
+        PrintData {
+            masthead: label("print_split_masthead").replace("{district}", district).replace("{title}", &self.masthead),
+            subtitle: label("print_subtitle").replace("{date}", &self.date.text).replace("{count}", &count.to_string()),
+            changes: self.changes.iter().filter(|c| keep(c.index)).cloned().collect(),
+            change_lines: self.change_lines.iter().filter(|c| keep(c.index)).cloned().collect(),
+            districts,
+            count,
+            ..self.clone()
+        }
+    }
+}
+
 fn member(m: &crate::model::Member) -> PrintMember {
     PrintMember {
         name: typeset_text(&m.name),
@@ -311,6 +337,7 @@ fn changes(
             let changes = &history.changes[d][e];
             if !changes.is_empty() {
                 out.push(PrintChange {
+                    index: d,
                     district: district.name.clone(),
                     date: edition.date.to_string(),
                     parts: compact(r, changes, labels),
@@ -430,7 +457,15 @@ fn over_budget(data: &PrintData, budget: u32) -> Option<Diagnostic> {
     })
 }
 
-/// Renders `print/index.html` and, with the `pdf` feature, `print/roster.pdf`.
+/// A link from `print/index.html` to one of the PDFs.
+#[derive(Debug, Serialize)]
+struct PdfLink {
+    name: String,
+    /// Relative to `print/`.
+    href: String,
+}
+
+/// Renders `print/index.html` and, with the `pdf` feature, the PDFs (see [`press`]).
 pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink) -> Vec<Diagnostic> {
     let (roster, history) = (print.roster(), print.history());
     let config = &roster.config;
@@ -438,14 +473,16 @@ pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink)
     let mut errors = Vec::new();
     #[allow(unused_mut)]
     let mut data = data(roster, history, labels);
+    let want_pdf = want_pdf && config.print.pdf;
+    let jobs = if want_pdf { press::jobs(roster, &data, labels) } else { Vec::new() };
     // Refused before any typesetting: a PDF past the budget would push the machine into swap.
-    let over = (want_pdf && config.print.pdf).then(|| over_budget(&data, config.print.max_memory_mb)).flatten();
-    let within_budget = over.is_none();
+    let over = press::check_budget(roster, &jobs);
+    let within_budget = over.is_empty();
     errors.extend(over);
     #[cfg(not(feature = "pdf"))]
     let _ = within_budget;
     #[cfg(feature = "pdf")]
-    let fonts = if want_pdf && config.print.pdf && within_budget {
+    let fonts = if want_pdf && within_budget {
         let _t = crate::timing::stage("print: find fonts");
         let needed = glyphs::needed(&data);
         match pdf::Fonts::find(ctx.root, &config.print.fonts, &needed, pdf::system_scan_allowed()) {
@@ -468,43 +505,29 @@ pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink)
     struct Page<'a> {
         p: &'a PrintData,
         footer_css: String,
+        /// The PDFs, when there are several.
+        pdfs: Vec<PdfLink>,
     }
-    let page =
-        Page { p: &data, footer_css: css_counter_content(labels.get("print_footer").map_or("", String::as_str)) };
-    errors.extend(ctx.page("print.html", "print/index.html", &page, sink).err());
+    let pdfs = match config.print.split {
+        crate::config::Split::District => jobs
+            .iter()
+            .map(|j| PdfLink { name: j.data.masthead.clone(), href: j.path.trim_start_matches("print/").to_owned() })
+            .collect(),
+        crate::config::Split::None => Vec::new(),
+    };
+    let footer_css = css_counter_content(labels.get("print_footer").map_or("", String::as_str));
+    errors.extend(ctx.page("print.html", "print/index.html", &Page { p: &data, footer_css, pdfs }, sink).err());
     #[cfg(feature = "pdf")]
     if let Some(fonts) = fonts {
         let _t = crate::timing::stage("print: typeset PDF");
-        let fit = config.print.pages.map(|pages| pdf::Fit {
-            pages: pages as usize,
-            min: config.print.min_font_size,
-            max: config.print.max_font_size,
-        });
-        match pdf::typeset(&mut data, &ctx.theme.print_template, &fonts, fit) {
-            Ok(done) => {
-                errors.extend(super::put(sink, "print/roster.pdf", done.bytes).err());
-                errors.push(Diagnostic::note(
-                    "print/roster.pdf",
-                    format!("{} pages, set at {:.2} pt", done.pages, done.font_size),
-                ));
-                if let Some(fit) = fit.filter(|f| done.pages < f.pages) {
-                    errors.push(
-                        Diagnostic::warning(
-                            "roster.toml",
-                            format!(
-                                "[print] pages = {}: the roster fills only {} at max_font_size = {} pt",
-                                fit.pages, done.pages, fit.max
-                            ),
-                        )
-                        .with_help(format!("set pages = {}, or a larger max_font_size", done.pages)),
-                    );
-                }
-            }
-            Err(d) => errors.push(d),
-        }
+        let jobs = jobs
+            .into_iter()
+            .map(|j| press::Job { data: PrintData { fonts: data.fonts.clone(), ..j.data }, ..j })
+            .collect();
+        errors.extend(press::typeset(ctx, roster, jobs, &fonts, sink));
     }
     #[cfg(not(feature = "pdf"))]
-    if want_pdf && config.print.pdf {
+    if want_pdf {
         errors.push(
             Diagnostic::warning(
                 "roster.toml",
@@ -534,7 +557,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn change_line() -> ChangeLine {
-        ChangeLine { district: Some("区".into()), kind: None, items: "李明".into() }
+        ChangeLine { index: 0, district: Some("区".into()), kind: None, items: "李明".into() }
     }
 
     /// A district with bodies of these many members.

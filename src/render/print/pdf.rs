@@ -309,7 +309,12 @@ fn measure<'a>(
     let document: PagedDocument = typst::compile(&w).output.map_err(|errors| typst_error(&w, &errors))?;
     let heights: Vec<f64> = document.pages().iter().map(|p| p.frame.height().to_pt()).collect();
     Ok(match Heights::read(data, &heights) {
-        Some(h) => Measured::Heights(h),
+        Some(h) => {
+            // The measuring pass's layouts are of no use to the next pass: keep memory down.
+            drop(document);
+            comemo::evict(0);
+            Measured::Heights(h)
+        }
         None => Measured::Final(document),
     })
 }
@@ -352,38 +357,62 @@ fn fit_pages(
     if let Some(layout) = Layout::fitted(data, &largest, &geometry, fit.pages) {
         return Ok((fit.max, layout));
     }
-    let smallest = heights_at(data, fit.min)?;
-    let Some(at_min) = Layout::fitted(data, &smallest, &geometry, fit.pages) else {
-        let needs = Layout::new(data, &smallest, &geometry).page_count().max(fit.pages + 1);
-        return Err(Diagnostic::error(
-            "roster.toml",
-            format!(
-                "[print] pages = {}: the roster needs {needs} pages even at min_font_size = {} pt",
-                fit.pages, fit.min
-            ),
-        )
-        .with_help(format!("set pages = {needs} or more, or a smaller min_font_size")));
+    // Sizes are chosen to the twentieth of a point (each step changes the text area by about
+    // 1 %), the same for the same input, so that the same input gives the same PDF.
+    let round = |s: f64| ((s * 20.0).round() / 20.0).clamp(fit.min, fit.max);
+    let height = geometry.height;
+    // A probe: the column height the pages would need at a size, and the layout if it fits.
+    let probe = |data: &mut PrintData, size: f64| -> Result<(f64, Option<Layout>), Diagnostic> {
+        let h = heights_at(data, size)?;
+        let needed = Layout::needed_height(data, &h, &geometry, fit.pages);
+        Ok((needed, Layout::fitted(data, &h, &geometry, fit.pages)))
     };
-    // Sizes are chosen to the hundredth of a point, so that the same input gives the same PDF.
-    let round = |s: f64| (s * 100.0).round() / 100.0;
-    // Text area grows with the square of the size: start near where it just fills the pages.
-    let used = |h: &Heights| Layout::new(data, h, &geometry).filled.iter().flatten().sum::<f64>();
-    let room = fit.pages as f64 * geometry.columns as f64 * geometry.height;
-    let guess = fit.max * (room / used(&largest)).sqrt();
-    let (mut lo, mut hi) = ((fit.min, at_min), fit.max);
-    let mut next = round(guess.clamp(fit.min + 0.01, fit.max - 0.01));
-    while hi - lo.0 > 0.015 {
-        let h = heights_at(data, next)?;
-        match Layout::fitted(data, &h, &geometry, fit.pages) {
-            Some(layout) => lo = (next, layout),
-            None => hi = next,
+    // The needed height grows about as the cube of the size (the text area grows with its
+    // square, and narrow columns wrap more): aim at the page height by that power, learnt from
+    // the nearest size that fits and the nearest that does not (regula falsi in log-log), and
+    // halve the bracket when the aim falls outside it.
+    let mut hi = (fit.max, Layout::needed_height(data, &largest, &geometry, fit.pages));
+    let mut lo: Option<(f64, f64, Layout)> = None;
+    for _ in 0..12 {
+        let aim = match &lo {
+            None => hi.0 * (height / hi.1).cbrt(),
+            Some((s0, t0, _)) => {
+                let k = ((hi.1 / t0).ln() / (hi.0 / s0).ln()).clamp(0.5, 6.0);
+                let k = if k.is_finite() { k } else { 3.0 };
+                s0 * (height / t0).powf(1.0 / k)
+            }
+        };
+        // One step of a twentieth at least, inside the bracket.
+        let floor = lo.as_ref().map_or(fit.min, |l| l.0 + 0.05);
+        let next = round(aim.clamp(floor, hi.0 - 0.05));
+        if next >= hi.0 || lo.as_ref().is_some_and(|l| next <= l.0) {
+            break;
         }
-        next = round((lo.0 + hi) / 2.0);
-        if next <= lo.0 || next >= hi {
+        let (needed, layout) = probe(data, next)?;
+        match layout {
+            Some(layout) => lo = Some((next, needed, layout)),
+            None => hi = (next, needed),
+        }
+        if hi.0 <= fit.min || lo.as_ref().is_some_and(|l| hi.0 - l.0 <= 0.051) {
             break;
         }
     }
-    Ok(lo)
+    let lo = lo.map(|(size, _, layout)| (size, layout));
+    match lo {
+        Some(lo) => Ok(lo),
+        None => {
+            let smallest = heights_at(data, fit.min)?;
+            let needs = Layout::new(data, &smallest, &geometry).page_count().max(fit.pages + 1);
+            Err(Diagnostic::error(
+                "roster.toml",
+                format!(
+                    "[print] pages = {}: the roster needs {needs} pages even at min_font_size = {} pt",
+                    fit.pages, fit.min
+                ),
+            )
+            .with_help(format!("set pages = {needs} or more, or a smaller min_font_size")))
+        }
+    }
 }
 
 /// The error for a row (or heading) taller than a whole column.
