@@ -34,6 +34,7 @@ impl Drop for Stage {
 }
 
 /// The memory this process holds now, in MiB (0 where /proc is not there).
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
 pub(crate) fn rss_mib() -> u64 {
     memory("VmRSS:")
 }

@@ -10,6 +10,9 @@
 //! again with the smallest column height that still holds it, so its columns end level. The
 //! second pass sets exactly these columns.
 
+// Without the `pdf` feature no PDF is typeset, so none of this is used.
+#![cfg_attr(not(feature = "pdf"), allow(dead_code))]
+
 use serde::Serialize;
 
 use super::PrintData;

@@ -60,6 +60,7 @@ pub struct PrintData {
 /// chose from those heights.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "mode", rename_all = "lowercase")]
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
 pub enum Pass {
     Measure,
     Place { pages: Vec<Vec<Vec<layout::Piece>>> },

@@ -7,6 +7,9 @@
 //! typeset in parallel, one per core, as many at a time as the budget left by the rest of the
 //! build holds (each takes about [`super::pdf_memory_mib`]).
 
+// Without the `pdf` feature no PDF is typeset, so none of this is used.
+#![cfg_attr(not(feature = "pdf"), allow(dead_code))]
+
 use std::sync::{Condvar, Mutex};
 
 #[cfg(feature = "pdf")]
