@@ -168,3 +168,24 @@ fn split_prints_one_pdf_per_top_level_district() {
         assert_level_last_page(&depths, 0.10, slug);
     }
 }
+
+/// A row taller than a whole column cannot be printed: the build says whose row it is and what
+/// to do, and writes nothing.
+#[test]
+fn a_row_taller_than_a_column_is_refused() {
+    let duties = "负责".repeat(2500);
+    let dir = crate::support::site(&[
+        ("content/x/district.toml", "name = \"东区\"\n"),
+        (
+            "content/x/2022-01-01.toml",
+            &format!(
+                "[[body]]\nname = \"区委\"\n[[body.member]]\nname = \"李明\"\npost = \"书记\"\nduties = \"{duties}\"\n"
+            ),
+        ),
+    ]);
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the row of 李明 (东区, 区委) is taller than a whole column"), "{}", run.stderr);
+    assert!(run.stderr.contains("shorten its duties"), "{}", run.stderr);
+    assert!(!dir.join("public").exists(), "nothing written");
+}

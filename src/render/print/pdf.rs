@@ -418,7 +418,10 @@ fn fit_pages(
 /// The error for a row (or heading) taller than a whole column.
 fn overfull(data: &PrintData, unit: Unit) -> Diagnostic {
     let what = match unit {
-        Unit::Row(d, b, r) => format!("the row of {}", data.districts[d].bodies[b].members[r].name),
+        Unit::Row(d, b, r) => format!(
+            "the row of {} ({}, {})",
+            data.districts[d].bodies[b].members[r].name, data.districts[d].title, data.districts[d].bodies[b].name
+        ),
         Unit::Body(d, b) => format!("the heading {}", data.districts[d].bodies[b].name),
         Unit::District(d) => format!("the heading {}", data.districts[d].title),
         Unit::Change(_) => "an entry of the changes box".to_owned(),
