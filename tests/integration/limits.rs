@@ -131,11 +131,13 @@ fn builds_killed_mid_write_leave_nothing_behind_after_the_next_build() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Wait (at most 20 s) until it writes into its staging folder, then kill it.
+        // Wait (at most 120 s: the tests run side by side on two cores) until it writes into its
+        // staging folder, then kill it.
         let start = Instant::now();
-        while staging_folders(&out).is_empty() && start.elapsed() < Duration::from_secs(20) {
+        while staging_folders(&out).is_empty() && start.elapsed() < Duration::from_secs(120) {
             std::thread::sleep(Duration::from_millis(5));
         }
+        assert!(!staging_folders(&out).is_empty(), "the build never started writing");
         std::thread::sleep(Duration::from_millis(30));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
