@@ -189,3 +189,23 @@ fn a_row_taller_than_a_column_is_refused() {
     assert!(run.stderr.contains("shorten its duties"), "{}", run.stderr);
     assert!(!dir.join("public").exists(), "nothing written");
 }
+
+/// With the smallest and largest size the same there is nothing to choose: a roster that
+/// does not fit is refused, one that does is set at that size.
+#[test]
+fn a_single_allowed_size_fits_or_is_refused() {
+    let dir = site_copy("demo");
+    let config = std::fs::read_to_string(dir.join("roster.toml")).unwrap();
+    // The demo's roster.toml has a [print] table already.
+    let fixed = |pages: usize| {
+        config.replacen("[print]\n", &format!("[print]\npages = {pages}\nmin_font_size = 8\nmax_font_size = 8\n"), 1)
+    };
+    std::fs::write(dir.join("roster.toml"), fixed(1)).unwrap();
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("needs 2 pages even at min_font_size = 8 pt"), "{}", run.stderr);
+    std::fs::write(dir.join("roster.toml"), fixed(2)).unwrap();
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("2 pages, set at 8.00 pt"), "{}", run.stderr);
+}

@@ -383,8 +383,11 @@ fn fit_pages(
             }
         };
         // One step of a twentieth at least, inside the bracket.
-        let floor = lo.as_ref().map_or(fit.min, |l| l.0 + 0.05);
-        let next = round(aim.clamp(floor, hi.0 - 0.05));
+        let (floor, ceiling) = (lo.as_ref().map_or(fit.min, |l| l.0 + 0.05), hi.0 - 0.05);
+        if ceiling < floor {
+            break;
+        }
+        let next = round(aim.clamp(floor, ceiling));
         if next >= hi.0 || lo.as_ref().is_some_and(|l| next <= l.0) {
             break;
         }
