@@ -3,7 +3,9 @@
 //!
 //! Both are made from one [`PrintData`]: the district tree in order, a heading per district, a
 //! sub-heading per body, one row per member with only the fields of `[publish] print`, and the
-//! box of changes since the previous printing.
+//! box of changes since the previous printing. The PDF's columns are roster's own ([`layout`]);
+//! [`press`] decides which PDFs there are (one, or one per top-level district) and typesets
+//! them within the memory budget.
 
 #[cfg(feature = "pdf")]
 mod glyphs;
