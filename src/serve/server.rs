@@ -1,4 +1,5 @@
-//! The network side of `roster serve`: hyper's HTTP/1.1 on tokio, one task per connection.
+//! The network side of `roster serve`: hyper's HTTP/1.1 (and HTTP/2 for a client that asks for
+//! it with the connection preface) on tokio, one task per connection.
 //! What is answered is decided by [`super::http`] from the current [`super::State`]; this
 //! module only moves bytes, and bounds what a client can hold:
 //! - a request head must arrive within [`HEAD_TIMEOUT`], and a connection on which nothing
@@ -19,7 +20,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -70,18 +71,39 @@ async fn connection(stream: TcpStream, state: Arc<State>) {
         let state = state.clone();
         async move { Ok::<_, Infallible>(answer(&state, request).await) }
     });
-    // Errors here are the client's (reset, timed out, malformed): hyper has answered what
-    // can be answered, and the connection is closed.
-    let _ = hyper::server::conn::http1::Builder::new()
+    // HTTP/1.1, or HTTP/2 for a client that opens with its preface. Errors here are the
+    // client's (reset, timed out, malformed): hyper has answered what can be answered, and the
+    // connection is closed.
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(HEAD_TIMEOUT)
         .title_case_headers(true)
-        .max_buf_size(64 * 1024)
-        .serve_connection(io, service)
-        .await;
+        .max_buf_size(64 * 1024);
+    builder.http2().timer(TokioTimer::new()).max_concurrent_streams(64);
+    let _ = builder.serve_connection(io, service).await;
 }
 
 async fn answer(state: &Arc<State>, request: Request<Incoming>) -> Response<Body> {
+    let head = *request.method() == Method::HEAD;
+    let response = respond(state, request).await;
+    if head { headers_only(response) } else { response }
+}
+
+/// A HEAD answer: the headers of the GET, with its `Content-Length`, and no body (HTTP/2
+/// would otherwise send the body's frames, which is a protocol error).
+fn headers_only(response: Response<Body>) -> Response<Body> {
+    use http_body_util::BodyExt as _;
+    use hyper::body::Body as _;
+    let (mut parts, body) = response.into_parts();
+    if let Some(length) = body.size_hint().exact() {
+        parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    Response::from_parts(parts, http_body_util::Empty::new().boxed())
+}
+
+async fn respond(state: &Arc<State>, request: Request<Incoming>) -> Response<Body> {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "405 Method Not Allowed\n");
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
@@ -145,7 +167,7 @@ fn text(status: StatusCode, content: &'static str) -> Response<Body> {
 /// A file of the site, HTML with the reload script: with an `ETag` and `Cache-Control:
 /// no-cache`, so a browser keeps it but asks again every time, and a `304 Not Modified`
 /// without a body when `If-None-Match` names the same bytes. HEAD gets the headers alone
-/// (hyper sends no body for it).
+/// (see [`headers_only`]).
 fn file(path: &str, bytes: Bytes, if_none_match: Option<&str>) -> Response<Body> {
     let bytes = if path.ends_with(".html") { Bytes::from(http::inject(&bytes)) } else { bytes };
     let etag = http::etag(&bytes);

@@ -232,7 +232,7 @@ fn raw(server: &Server, request: &[u8]) -> (String, Duration) {
 }
 
 /// HTTP/1.0 without keep-alive is answered and closed; an `HTTP/2.0` request line gets 400,
-/// a request with bare LF line ends is answered.
+/// a request with bare LF line ends is answered, and HTTP/2 with prior knowledge is spoken.
 #[test]
 fn odd_request_lines_are_answered() {
     let dir = site_copy("golden");
@@ -246,4 +246,12 @@ fn odd_request_lines_are_answered() {
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer:.200}");
     let (answer, _) = raw(&server, b"GET /a%2Fb HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assert!(answer.starts_with("HTTP/1.1 404 "), "{answer:.200}");
+    // A client that opens with HTTP/2's preface (and an empty SETTINGS frame) is answered in
+    // HTTP/2: the server's first frame is its SETTINGS (type 4 on stream 0).
+    let mut s = TcpStream::connect(addr(&server)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00").unwrap();
+    let mut frame = [0u8; 9];
+    s.read_exact(&mut frame).unwrap();
+    assert_eq!((frame[3], &frame[5..9]), (4, &[0u8; 4][..]), "a SETTINGS frame: {frame:?}");
 }
