@@ -287,14 +287,29 @@ impl PrintData {
         let districts: Vec<PrintDistrict> =
             self.districts.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, d)| d.clone()).collect();
         let count: usize = districts.iter().flat_map(|d| &d.bodies).map(|b| b.members.len()).sum();
+        // Field by field, not `..self.clone()`: that would copy the whole roster for each city.
         PrintData {
             masthead: label("print_split_masthead").replace("{district}", district).replace("{title}", &self.masthead),
+            publisher: self.publisher.clone(),
             subtitle: label("print_subtitle").replace("{date}", &self.date.text).replace("{count}", &count.to_string()),
+            lang: self.lang.clone(),
+            region: self.region.clone(),
+            date: self.date.clone(),
+            paper: self.paper.clone(),
+            columns: self.columns,
+            font_size: self.font_size,
+            fonts: self.fonts.clone(),
+            labels: self.labels.clone(),
+            cols: self.cols,
             changes: self.changes.iter().filter(|c| keep(c.index)).cloned().collect(),
             change_lines: self.change_lines.iter().filter(|c| keep(c.index)).cloned().collect(),
+            changes_since: self.changes_since.clone(),
             districts,
             count,
-            ..self.clone()
+            gutter: self.gutter,
+            masthead_gap: self.masthead_gap,
+            keywords: self.keywords.clone(),
+            pass: self.pass.clone(),
         }
     }
 }
