@@ -32,6 +32,7 @@ pub struct Config {
     pub publish: Publish,
     pub print: PrintConfig,
     pub history: HistoryConfig,
+    pub verify: VerifyConfig,
 }
 
 /// Which fields each output channel may contain.
@@ -193,6 +194,18 @@ pub struct HistoryConfig {
     pub transfer_window_days: u32,
 }
 
+/// `[verify]`: how old a number's last verification may be before it is stale (待核实).
+#[derive(Debug, Clone)]
+pub struct VerifyConfig {
+    pub max_age_days: u32,
+}
+
+impl Default for VerifyConfig {
+    fn default() -> Self {
+        VerifyConfig { max_age_days: 180 }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -205,12 +218,13 @@ impl Default for Config {
             publish: Publish::default(),
             print: PrintConfig::default(),
             history: HistoryConfig::default(),
+            verify: VerifyConfig::default(),
         }
     }
 }
 
 const TOP_KEYS: &[&str] =
-    &["title", "base_url", "language", "theme", "description", "phone_region", "publish", "print", "history"];
+    &["title", "base_url", "language", "theme", "description", "phone_region", "publish", "print", "history", "verify"];
 const PUBLISH_KEYS: &[&str] = &["web", "print", "data"];
 const PRINT_KEYS: &[&str] = &[
     "paper",
@@ -230,6 +244,7 @@ const PRINT_KEYS: &[&str] = &[
     "split",
 ];
 const HISTORY_KEYS: &[&str] = &["transfer_window_days"];
+const VERIFY_KEYS: &[&str] = &["max_age_days"];
 
 /// Reads `<root>/roster.toml`. Mistakes are pushed to `diags` and the field keeps its default.
 pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Config {
@@ -340,6 +355,19 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
             }
         }
         h.finish();
+    }
+    if let Some((t, _)) = r.table("verify") {
+        let mut v = reader::TableReader::new(file, t, "[verify]", VERIFY_KEYS, r.diags);
+        if let Some((n, span)) = v.integer("max_age_days") {
+            match u32::try_from(n) {
+                Ok(n @ 1..=3660) => config.verify.max_age_days = n,
+                _ => v.diags.push(
+                    Diagnostic::at(file, span, format!("`max_age_days` must be between 1 and 3660, found {n}"))
+                        .with_help("the number of days a verified number stays fresh; the default is 180"),
+                ),
+            }
+        }
+        v.finish();
     }
     r.finish();
     config

@@ -30,6 +30,7 @@ pub fn site_from_texts(config: &str, district: &str, editions: &[&str]) -> Vec<D
         index: None,
         pages: Vec::new(),
         districts: vec![DistrictSource { path: "d".into(), meta, editions, edition_files }],
+        checks: Vec::new(),
     };
     let reuse = Reuse { last: None, theme: Some(theme(&config)) };
     let input = Input::Parsed(Box::new(pipeline::Parsed { config, site, diagnostics: diags }));

@@ -50,6 +50,11 @@ pub struct BuildOptions {
     pub today: Option<NaiveDate>,
     /// Print private values in diagnostics (`--show-private`); the outputs never hold them.
     pub show_private: bool,
+    /// `--stale DAYS`: a number verified longer ago is stale (instead of `[verify]
+    /// max_age_days`).
+    pub max_age_days: Option<u32>,
+    /// `--deny-stale`: a stale number, or one whose last call check failed, is an error.
+    pub deny_stale: bool,
     /// Write only `print/` (the newspaper layout), leaving the rest of the output as it is.
     pub print_only: bool,
     /// Told what a long build is doing (sites of more than [`PROGRESS_ENTRIES`] entries, or

@@ -95,7 +95,12 @@ pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
     };
     let mut roster = {
         let _t = timing::stage("load: validate");
-        let options = model::Options { as_of: opts.as_of, today: opts.today };
+        let options = model::Options {
+            as_of: opts.as_of,
+            today: opts.today,
+            max_age_days: opts.max_age_days,
+            deny_stale: opts.deny_stale,
+        };
         model::validate_cached(config, site, &options, &mut diags, editions)
     };
     diag::make_unpublished_private(&mut diags, &roster.config.publish);

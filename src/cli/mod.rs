@@ -3,6 +3,7 @@
 //! Exit status: 0 on success, 1 when the input has errors or a command fails, 2 for wrong
 //! usage (clap's convention).
 
+mod calls;
 mod diff;
 
 use std::path::{Path, PathBuf};
@@ -79,6 +80,18 @@ pub enum Command {
         #[arg(value_parser = parse_date)]
         date: Option<NaiveDate>,
     },
+    /// Write the next call-check round's sheet (CSV) to stdout: stale and failed numbers
+    /// first, then the longest unverified.
+    Calls {
+        /// Only this district (its path below content/, e.g. shili/dongpo) and those below it.
+        district: Option<String>,
+        /// Take this date as today (default: SOURCE_DATE_EPOCH, else the system date).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+        /// A number verified longer ago than this is stale (default: [verify] max_age_days).
+        #[arg(long, value_name = "DAYS", value_parser = parse_days)]
+        stale: Option<u32>,
+    },
     /// Write a minimal new site into an empty folder.
     Init {
         /// The folder to create.
@@ -120,6 +133,19 @@ pub struct Common {
     /// Print private values in diagnostics (they are hidden by default).
     #[arg(long)]
     show_private: bool,
+    /// A number verified longer ago than this is stale (default: [verify] max_age_days).
+    #[arg(long, value_name = "DAYS", value_parser = parse_days)]
+    stale: Option<u32>,
+    /// Stale numbers and failed call checks are errors (exit 1), not warnings.
+    #[arg(long)]
+    deny_stale: bool,
+}
+
+fn parse_days(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(n @ 1..=3660) => Ok(n),
+        _ => Err(format!("`{s}` is not a number of days from 1 to 3660")),
+    }
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -137,6 +163,8 @@ pub fn main() -> ExitCode {
                 as_of: common.as_of,
                 today: common.today,
                 show_private: common.show_private,
+                max_age_days: common.stale,
+                deny_stale: common.deny_stale,
                 print_only,
                 progress: Some(progress),
             };
@@ -147,6 +175,8 @@ pub fn main() -> ExitCode {
                 as_of: common.as_of,
                 today: common.today,
                 show_private: common.show_private,
+                max_age_days: common.stale,
+                deny_stale: common.deny_stale,
                 progress: Some(progress),
                 ..Default::default()
             };
@@ -175,6 +205,10 @@ pub fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+        Command::Calls { district, today, stale } => {
+            let opts = BuildOptions { today, max_age_days: stale, ..Default::default() };
+            calls::run(root, district.as_deref(), &opts)
         }
         Command::Init { dir } => match crate::scaffold::init(&dir, chrono::Local::now().date_naive()) {
             Ok(files) => {

@@ -6,6 +6,7 @@
 pub(crate) mod id;
 pub(crate) mod phone;
 mod validate;
+pub mod verify;
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,8 @@ pub struct Roster {
     pub pages: Vec<Page>,
     /// The date the roster is shown as of (`--as-of`), if any.
     pub as_of: Option<NaiveDate>,
+    /// Today and `[verify] max_age_days`: which numbers are stale.
+    pub verify: verify::Policy,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +52,8 @@ pub struct District {
     pub depth: usize,
     /// Sorted by date, oldest first; shared with the validation cache of `serve`.
     pub editions: Vec<std::sync::Arc<Edition>>,
+    /// Call-check rounds, oldest first.
+    pub rounds: Vec<verify::Round>,
 }
 
 impl District {
@@ -65,6 +70,11 @@ impl District {
                 &other.children,
                 other.depth,
             )
+    }
+
+    /// The state of `m`'s number `field` today (see [`verify`]).
+    pub fn number_state(&self, m: &Member, field: Field, policy: verify::Policy) -> Option<verify::NumberState> {
+        verify::state(self, m, field, policy)
     }
 
     /// The edition in force now (the latest), if any.

@@ -11,14 +11,14 @@ use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
-use super::{Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id};
+use super::{Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id, verify};
 use crate::config::Config;
 use crate::diag::{Diagnostic, FileRef, did_you_mean};
 use crate::source::text::is_slug;
 use crate::source::{DistrictSource, EditionSource, MemberSource, PageSource, SiteSource, Text};
 
 /// Output folders a top-level district cannot be named after.
-pub const RESERVED: &[&str] = &["people", "changes", "print", "search", "data", "pages", "assets"];
+pub const RESERVED: &[&str] = &["people", "changes", "print", "search", "data", "pages", "assets", "checks"];
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -27,6 +27,10 @@ pub struct Options {
     /// Today (`--today`); default `SOURCE_DATE_EPOCH`, else the system date. An edition
     /// dated after it is scheduled: not published yet, and a note says so.
     pub today: Option<NaiveDate>,
+    /// `--stale DAYS`: the window instead of `[verify] max_age_days`.
+    pub max_age_days: Option<u32>,
+    /// `--deny-stale`: stale and failed numbers are errors, not warnings.
+    pub deny_stale: bool,
 }
 
 impl Options {
@@ -104,11 +108,14 @@ pub fn validate_cached(
     for source in &site.districts {
         districts.push(district(source, &config, opts, &mut ids, diags, cache));
     }
-    let districts = arrange(districts, &site.districts, diags);
+    let mut districts = arrange(districts, &site.districts, diags);
+    let policy = verify::Policy { today: key.1, max_age_days: opts.max_age_days.unwrap_or(config.verify.max_age_days) };
+    verify::attach(&mut districts, &site.checks, &config, key.1, diags);
+    verify::report(&districts, &site, &config, policy, opts.deny_stale, diags);
     let people = index_people(&districts);
     let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
     pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
-    Roster { config, districts, people, home: site.index.map(page), pages, as_of: opts.as_of }
+    Roster { config, districts, people, home: site.index.map(page), pages, as_of: opts.as_of, verify: policy }
 }
 
 fn page(p: PageSource) -> Page {
@@ -167,6 +174,7 @@ fn district(
         children: Vec::new(),
         depth: source.path.matches('/').count(),
         editions,
+        rounds: Vec::new(),
     }
 }
 

@@ -233,6 +233,8 @@ fn district_log(ctx: &Ctx<'_>, d: usize, sink: &dyn Sink) -> Result<(), Diagnost
         district: Link,
         crumbs: Vec<Link>,
         entries: Vec<EntryView>,
+        /// Call-check rounds, newest first.
+        rounds: Vec<super::verify::RoundView>,
     }
     let r = ctx.roster;
     let t = &ctx.theme.labels;
@@ -244,6 +246,7 @@ fn district_log(ctx: &Ctx<'_>, d: usize, sink: &dyn Sink) -> Result<(), Diagnost
         district: Link { name: district.name.clone(), url: links::district(&district.path) },
         crumbs,
         entries: (0..district.editions.len()).rev().map(|e| entry(r, ctx.history, d, e, t, |_| true)).collect(),
+        rounds: super::verify::rounds(r, d),
     };
     ctx.page("changes.html", &out, &page, sink)
 }

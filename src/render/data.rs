@@ -10,7 +10,8 @@ use super::web::terms;
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
 use crate::history::{History, Kind};
-use crate::model::{Member, Roster};
+use crate::model::verify::{CallResult, Policy};
+use crate::model::{District, Field, Member, Roster};
 use crate::output::Sink;
 
 /// Renders the data files from the data-channel roster and history.
@@ -71,25 +72,58 @@ struct Contact<'a> {
     value: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
+    /// roster's additions, on current numbers: the day the number was last verified (by the
+    /// member's `verified` date or an answered call) and the last call check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verified: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_call: Option<LastCall>,
 }
 
-fn contact_details(m: &Member) -> Vec<Contact<'_>> {
+#[derive(Serialize)]
+struct LastCall {
+    result: CallResult,
+    date: chrono::NaiveDate,
+}
+
+/// A member's contact details; with `current` (the district and today's policy), each number
+/// carries its verification.
+fn contact_details<'a>(m: &'a Member, current: Option<(&District, Policy)>) -> Vec<Contact<'a>> {
     let mut out = Vec::new();
     let note = m.hours.as_deref();
+    let state = |f: Field| current.and_then(|(d, policy)| d.number_state(m, f, policy));
+    let number = |kind, f: Field, p: &'a crate::model::Phone| {
+        let s = state(f);
+        Contact {
+            kind,
+            label: f.as_str(),
+            value: &p.e164,
+            note,
+            verified: s.and_then(|s| s.verified),
+            last_call: s.and_then(|s| s.last_call).map(|(result, date)| LastCall { result, date }),
+        }
+    };
     if let Some(p) = &m.office_phone {
-        out.push(Contact { kind: "voice", label: "office_phone", value: &p.e164, note });
+        out.push(number("voice", Field::OfficePhone, p));
     }
     if let Some(p) = &m.mobile {
-        out.push(Contact { kind: "cell", label: "mobile", value: &p.e164, note });
+        out.push(number("cell", Field::Mobile, p));
     }
     if let Some(office) = &m.office {
-        out.push(Contact { kind: "address", label: "office", value: office, note: None });
+        out.push(Contact {
+            kind: "address",
+            label: "office",
+            value: office,
+            note: None,
+            verified: None,
+            last_call: None,
+        });
     }
     if m.office_phone.is_none()
         && m.mobile.is_none()
         && let Some(hours) = note
     {
-        out.push(Contact { kind: "note", label: "hours", value: hours, note: None });
+        out.push(Contact { kind: "note", label: "hours", value: hours, note: None, verified: None, last_call: None });
     }
     out
 }
@@ -229,7 +263,9 @@ pub fn popolo(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                 end_date: t.until,
                 responsibilities: member.and_then(|m| m.duties.as_deref()).map(markdown::plain),
                 verified: member.and_then(|m| m.verified),
-                contact_details: member.map(contact_details).unwrap_or_default(),
+                contact_details: member
+                    .map(|m| contact_details(m, t.until.is_none().then_some((d, r.verify))))
+                    .unwrap_or_default(),
                 sources: vec![Link {
                     url: links::absolute(base, &links::edition(&d.path, edition.date)),
                     note: edition.source.clone(),
@@ -272,7 +308,7 @@ pub fn cell(text: &str) -> String {
 
 /// A CSV writer after a BOM (so that Excel opens the UTF-8 file as UTF-8), with CRLF records
 /// as RFC 4180 says.
-fn csv_writer(out: &mut dyn std::io::Write) -> std::io::Result<csv::Writer<&mut dyn std::io::Write>> {
+pub(crate) fn csv_writer(out: &mut dyn std::io::Write) -> std::io::Result<csv::Writer<&mut dyn std::io::Write>> {
     out.write_all(b"\xEF\xBB\xBF")?;
     Ok(csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out))
 }
@@ -297,6 +333,13 @@ pub fn roster_csv(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<(
     if with_mobile {
         header.push("mobile");
     }
+    let numbers: Vec<Field> =
+        [Field::OfficePhone, Field::Mobile].into_iter().filter(|f| allowed.contains(*f)).collect();
+    let names: Vec<String> = numbers
+        .iter()
+        .flat_map(|f| ["verified", "last_call", "last_call_date"].map(|k| format!("{}_{k}", f.as_str())))
+        .collect();
+    header.extend(names.iter().map(String::as_str));
     w.write_record(&header)?;
     for d in &r.districts {
         let Some(e) = d.current() else { continue };
@@ -315,6 +358,13 @@ pub fn roster_csv(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<(
             ];
             if with_mobile {
                 row.push(cell(m.mobile.as_ref().map_or("", |p| p.national.as_str())));
+            }
+            for f in &numbers {
+                let s = d.number_state(m, *f, r.verify);
+                row.push(s.and_then(|s| s.verified).map(|v| v.to_string()).unwrap_or_default());
+                let call = s.and_then(|s| s.last_call);
+                row.push(call.map(|(c, _)| c.as_str().to_owned()).unwrap_or_default());
+                row.push(call.map(|(_, d)| d.to_string()).unwrap_or_default());
             }
             w.write_record(&row)?;
         }

@@ -20,6 +20,9 @@ pub fn person_outputs(id: &str) -> Vec<String> {
     vec![person(id)]
 }
 
+/// The site's call-check page.
+pub const CHECKS: &str = "checks/index.html";
+
 pub fn district_vcard(path: &str) -> String {
     format!("{path}/contacts.vcf")
 }

@@ -16,6 +16,7 @@ pub(crate) mod search;
 pub(crate) mod sitemap;
 pub mod theme;
 pub(crate) mod vcard;
+pub(crate) mod verify;
 pub(crate) mod view;
 pub(crate) mod web;
 
@@ -72,7 +73,7 @@ impl<'a> Ctx<'a> {
             allowed: web.allowed(),
             history: web.history(),
             person_changes: changes::by_person(web.history()),
-            views: view::Views::new(web.roster()),
+            views: view::Views::new(web.roster(), web.allowed(), &theme.labels),
         }
     }
 
@@ -231,6 +232,7 @@ pub fn site(
         pdf: cfg!(feature = "pdf") && roster.config.print.pdf,
         search: true,
         data: true,
+        checks: verify::any(web.roster()),
     };
     let ctx = Ctx::new(root, &web, theme, features);
     drop(t);
@@ -251,6 +253,9 @@ pub fn site(
         let t = crate::timing::stage("render: change logs");
         errors.extend(changes::render(&ctx, scope, sink));
         drop(t);
+        if ctx.site.features.checks {
+            errors.extend(verify::page(&ctx, sink).err());
+        }
         let t = crate::timing::stage("render: feed");
         errors.extend(feed::render(&ctx, sink).err());
         drop(t);

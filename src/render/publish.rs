@@ -66,6 +66,9 @@ fn redact(roster: &Roster, channel: Channel, copies: Option<&Copies>) -> Roster 
         for e in &mut d.editions {
             *e = redact_edition(e, allowed, guard.as_deref_mut());
         }
+        for round in &mut d.rounds {
+            round.calls.retain(|c| allowed.contains(c.field) && !c.private);
+        }
     }
     out
 }
@@ -198,6 +201,7 @@ mod tests {
             index: None,
             pages: Vec::new(),
             districts: vec![DistrictSource { path: "d".into(), meta, edition_files: editions.len(), editions }],
+            checks: Vec::new(),
         };
         let roster = crate::model::validate(config, site, &crate::model::Options::default(), &mut diags);
         assert!(!diags.iter().any(crate::diag::Diagnostic::is_error), "{diags:?}");

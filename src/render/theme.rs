@@ -39,6 +39,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "change_entry.html",
     "data.html",
     "search.html",
+    "checks.html",
 );
 
 macro_rules! embed_static {

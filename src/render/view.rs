@@ -12,8 +12,9 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::html::Html;
+use super::verify::Mark;
 use super::{links, markdown};
-use crate::model::{Appearance, Edition, Field, FieldSet, Member, Phone, Roster};
+use crate::model::{Appearance, District, Edition, Field, FieldSet, Member, Phone, Roster};
 
 /// Which optional parts of the site exist, for the navigation.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -23,6 +24,8 @@ pub struct Features {
     pub print: bool,
     pub pdf: bool,
     pub data: bool,
+    /// The site has call-check rounds (the `/checks/` page).
+    pub checks: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -60,19 +63,21 @@ impl SiteView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PhoneView {
     pub e164: String,
     pub national: String,
+    /// 待核实 or a failed call, on the current edition only.
+    pub mark: Option<Mark>,
 }
 
 impl From<&Phone> for PhoneView {
     fn from(p: &Phone) -> Self {
-        PhoneView { e164: p.e164.clone(), national: p.national.clone() }
+        PhoneView { e164: p.e164.clone(), national: p.national.clone(), mark: None }
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct MemberView {
     pub id: String,
     pub name: String,
@@ -167,17 +172,58 @@ pub type EditionMembers = Vec<Vec<Arc<MemberView>>>;
 /// The member views of every edition of every district, each district's made on first use.
 pub struct Views<'a> {
     roster: &'a Roster,
+    allowed: FieldSet,
+    labels: &'a std::collections::BTreeMap<String, String>,
     districts: Vec<OnceLock<Vec<EditionMembers>>>,
 }
 
 impl<'a> Views<'a> {
-    pub fn new(roster: &'a Roster) -> Views<'a> {
-        Views { roster, districts: roster.districts.iter().map(|_| OnceLock::new()).collect() }
+    pub fn new(
+        roster: &'a Roster,
+        allowed: FieldSet,
+        labels: &'a std::collections::BTreeMap<String, String>,
+    ) -> Views<'a> {
+        Views { roster, allowed, labels, districts: roster.districts.iter().map(|_| OnceLock::new()).collect() }
     }
 
     /// The views of edition `e` of district `d`.
     pub fn edition(&self, d: usize, e: usize) -> &EditionMembers {
-        &self.districts[d].get_or_init(|| district_views(&self.roster.districts[d].editions))[e]
+        &self.districts[d].get_or_init(|| {
+            let district = &self.roster.districts[d];
+            let mut views = district_views(&district.editions);
+            if let (Some(current), Some(edition)) = (views.last_mut(), district.current()) {
+                self.mark(district, edition, current);
+            }
+            views
+        })[e]
+    }
+
+    /// Marks the stale and failed numbers of the current edition: a member with one gets a
+    /// view of its own, the others keep the shared one.
+    fn mark(&self, district: &District, edition: &Edition, views: &mut EditionMembers) {
+        let policy = self.roster.verify;
+        for (body, body_views) in edition.bodies.iter().zip(views.iter_mut()) {
+            for (m, view) in body.members.iter().zip(body_views.iter_mut()) {
+                let mark = |field: Field| {
+                    (self.allowed.contains(field))
+                        .then(|| district.number_state(m, field, policy))
+                        .flatten()
+                        .and_then(|s| Mark::of(&s, self.labels))
+                };
+                let (office, mobile) = (mark(Field::OfficePhone), mark(Field::Mobile));
+                if office.is_none() && mobile.is_none() {
+                    continue;
+                }
+                let mut own = MemberView::clone(view);
+                if let Some(p) = own.office_phone.as_mut() {
+                    p.mark = office;
+                }
+                if let Some(p) = own.mobile.as_mut() {
+                    p.mark = mobile;
+                }
+                *view = Arc::new(own);
+            }
+        }
     }
 
     pub fn member(&self, a: Appearance) -> &MemberView {

@@ -6,10 +6,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::html::Html;
+use super::verify::{Coverage, coverage};
 use super::view::{self, Columns, EditionView, Link, MemberView};
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
-use crate::model::{Appearance, Person, Roster};
+use crate::model::{Appearance, FieldSet, Person, Roster};
+
+type Labels = std::collections::BTreeMap<String, String>;
 use crate::output::Sink;
 
 /// One page to render.
@@ -57,10 +60,12 @@ struct TreeNode {
     url: String,
     members: usize,
     date: Option<String>,
+    /// How many of its numbers are verified within the window.
+    coverage: Option<Coverage>,
     children: Vec<TreeNode>,
 }
 
-fn tree_node(r: &Roster, i: usize) -> TreeNode {
+fn tree_node(r: &Roster, i: usize, allowed: FieldSet, labels: &Labels) -> TreeNode {
     let d = &r.districts[i];
     TreeNode {
         name: d.name.clone(),
@@ -68,7 +73,8 @@ fn tree_node(r: &Roster, i: usize) -> TreeNode {
         url: links::district(&d.path),
         members: r.member_count_below(i),
         date: d.current().map(|e| e.date.to_string()),
-        children: d.children.iter().map(|c| tree_node(r, *c)).collect(),
+        coverage: coverage(r, i, allowed, labels).filter(|c| c.numbers > 0),
+        children: d.children.iter().map(|c| tree_node(r, *c, allowed, labels)).collect(),
     }
 }
 
@@ -89,7 +95,7 @@ fn home(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         title: r.home.as_ref().and_then(|p| p.title.clone()),
         html: r.home.as_ref().map(|p| markdown::block(&p.body)).filter(|h| !h.is_blank()),
     };
-    let tree = r.roots().map(|i| tree_node(r, i)).collect();
+    let tree = r.roots().map(|i| tree_node(r, i, ctx.allowed, &ctx.theme.labels)).collect();
     ctx.page("home.html", "index.html", &Home { home, tree }, sink)
 }
 
@@ -127,6 +133,7 @@ fn district(ctx: &Ctx<'_>, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> 
         edition: Option<EditionView<'a>>,
         cols: Option<Columns>,
         children: Vec<TreeNode>,
+        coverage: Option<Coverage>,
         archive: Vec<ArchiveEntry>,
         jsonld: Option<String>,
     }
@@ -145,7 +152,12 @@ fn district(ctx: &Ctx<'_>, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> 
         crumbs: view::crumbs(r, i),
         edition: d.current().zip(views).map(|(e, v)| EditionView::new(&d.path, e, None, v)),
         cols: d.current().map(|e| Columns::for_edition(e, ctx.allowed)),
-        children: d.children.iter().map(|c| TreeNode { children: Vec::new(), ..tree_node(r, *c) }).collect(),
+        children: d
+            .children
+            .iter()
+            .map(|c| TreeNode { children: Vec::new(), ..tree_node(r, *c, ctx.allowed, &ctx.theme.labels) })
+            .collect(),
+        coverage: coverage(r, i, ctx.allowed, &ctx.theme.labels).filter(|c| c.numbers > 0),
         archive: d
             .editions
             .iter()

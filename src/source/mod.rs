@@ -3,6 +3,7 @@
 //! keys, file names); the `model` stage validates meaning.
 
 pub(crate) mod chars;
+pub(crate) mod checks;
 pub(crate) mod frontmatter;
 pub(crate) mod parse;
 pub(crate) mod reader;
@@ -31,6 +32,8 @@ pub struct SiteSource {
     pub pages: Vec<PageSource>,
     /// Every district folder, sorted by path.
     pub districts: Vec<DistrictSource>,
+    /// Every call-check round's file, sorted by file.
+    pub checks: Vec<checks::CheckSource>,
 }
 
 /// A district folder.
@@ -233,6 +236,12 @@ pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache
     }
     for (rel, slug) in &tree.pages {
         site.pages.extend(page(rel, slug.clone(), diags));
+    }
+    for (rel, date, folder) in &tree.checks {
+        match read(rel) {
+            Ok(file) => site.checks.extend(checks::parse(&file, *date, folder, diags)),
+            Err(e) => diags.push(e),
+        }
     }
     site
 }

@@ -16,6 +16,9 @@ pub const CONTENT_DIR: &str = "content";
 pub const DISTRICT_FILE: &str = "district.toml";
 pub const PAGES_DIR: &str = "pages";
 pub const INDEX_FILE: &str = "_index.md";
+/// The folder of call-check rounds, in a district folder (or in `content/` for rows that name
+/// their district).
+pub const CHECKS_DIR: &str = "checks";
 
 /// The files found under `content/`, as paths relative to the site root.
 #[derive(Debug, Default)]
@@ -24,6 +27,9 @@ pub struct Tree {
     /// (file, slug)
     pub pages: Vec<(String, String)>,
     pub districts: Vec<DistrictFiles>,
+    /// Call-check rounds: (file, date from the file name, path of the folder's district, ""
+    /// for `content/checks/`), sorted by file.
+    pub checks: Vec<(String, NaiveDate, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -83,6 +89,10 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
             None => (String::new(), below.clone()),
         };
         let is_dir = entry.file_type().is_dir();
+        if let Some((district, inner)) = in_checks(&below) {
+            collect_check(&mut tree, rel, district, inner, is_dir, diags);
+            continue;
+        }
         if parent.is_empty() && name == PAGES_DIR {
             if !is_dir {
                 diags.push(Diagnostic::warning(rel, "`content/pages` should be a folder of .md pages; ignored"));
@@ -123,6 +133,50 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
     }
     tree.districts = districts.into_values().collect();
     tree
+}
+
+/// For a path inside a `checks` folder: the folder's district path and the path below it.
+fn in_checks(below: &str) -> Option<(&str, &str)> {
+    let mut start = 0;
+    for segment in below.split('/') {
+        if segment == CHECKS_DIR {
+            let district = below[..start].trim_end_matches('/');
+            return Some((district, below.get(start + segment.len() + 1..).unwrap_or("")));
+        }
+        start += segment.len() + 1;
+    }
+    None
+}
+
+/// A file of a `checks` folder: `YYYY-MM-DD.csv`, the date of the round.
+fn collect_check(tree: &mut Tree, rel: String, district: &str, inner: &str, is_dir: bool, diags: &mut Vec<Diagnostic>) {
+    if inner.is_empty() || (is_dir && inner.contains('/')) {
+        return;
+    }
+    if is_dir || inner.contains('/') {
+        if is_dir {
+            diags.push(Diagnostic::warning(
+                rel,
+                "folder ignored: a checks folder holds call-check rounds named YYYY-MM-DD.csv",
+            ));
+        }
+        return;
+    }
+    let Some(stem) = inner.strip_suffix(".csv") else {
+        diags.push(Diagnostic::warning(
+            rel,
+            "file ignored: a checks folder holds call-check rounds named YYYY-MM-DD.csv",
+        ));
+        return;
+    };
+    match parse_date(stem) {
+        Some(date) if chrono::Datelike::year(&date) >= crate::source::reader::EARLIEST_YEAR => {
+            tree.checks.push((rel, date, district.to_owned()))
+        }
+        _ => diags.push(Diagnostic::error(rel, format!("call-check file name `{inner}` is not a date")).with_help(
+            "name a call-check round after the day the calls were made, as YYYY-MM-DD.csv (e.g. 2026-11-18.csv)",
+        )),
+    }
 }
 
 fn collect_page(tree: &mut Tree, rel: String, parent: &str, name: &str, is_dir: bool, diags: &mut Vec<Diagnostic>) {

@@ -107,7 +107,7 @@ fn search(tab: &Tab, text: &str) -> Vec<String> {
 
 #[test]
 fn search_finds_by_chinese_pinyin_and_number_from_file() {
-    let out = crate::support::temp_dir("search-out").join("public");
+    let out = crate::support::temp_dir("search-out").sub("public");
     let run = crate::roster!(crate::support::fixture("golden"), "build", "--output", out.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let browser = browser();

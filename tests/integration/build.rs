@@ -16,8 +16,8 @@ fn read(out: &Path, page: &str) -> String {
     std::fs::read_to_string(out.join(page)).unwrap_or_else(|_| panic!("{page} was not written"))
 }
 
-fn build_fixture(name: &str) -> std::path::PathBuf {
-    let out = temp_dir(&format!("{name}-out")).join("public");
+fn build_fixture(name: &str) -> crate::support::Temp {
+    let out = temp_dir(&format!("{name}-out")).sub("public");
     let run = roster!(fixture(name), "build", "--output", out.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     out
@@ -298,7 +298,7 @@ fn theme_templates_labels_and_static_files_override_the_built_in_ones() {
 
 #[test]
 fn base_url_can_be_overridden() {
-    let out = temp_dir("baseurl").join("public");
+    let out = temp_dir("baseurl").sub("public");
     let run = roster!(
         fixture("golden"),
         "build",

@@ -72,7 +72,7 @@ fn assert_level_last_page(depths: &[Vec<Option<f64>>], tolerance: f64, what: &st
 }
 
 /// A generated roster of 22 districts × 50 officials, with `extra` added to roster.toml.
-fn generated(extra: &str) -> PathBuf {
+fn generated(extra: &str) -> crate::support::Temp {
     let dir = temp_dir("columns-1100");
     let opts = synth::Options { districts: 22, members: 50, total: None, editions: 2, seed: 7 };
     synth::write(&dir, &opts).unwrap();

@@ -2,13 +2,11 @@
 //! publish policy (golden fixture: web without office; data without mobile; 王五's mobile is
 //! private everywhere).
 
-use std::path::PathBuf;
-
 use crate::roster;
 use crate::support::{fixture, read_tree, site, temp_dir};
 
-fn build_golden() -> PathBuf {
-    let out = temp_dir("data-out").join("public");
+fn build_golden() -> crate::support::Temp {
+    let out = temp_dir("data-out").sub("public");
     let run = roster!(fixture("golden"), "build", "--output", out.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     out

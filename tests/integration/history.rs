@@ -9,8 +9,8 @@ fn main_of(html: &str) -> &str {
     &html[start..end]
 }
 
-fn build() -> std::path::PathBuf {
-    let out = temp_dir("history-out").join("public");
+fn build() -> crate::support::Temp {
+    let out = temp_dir("history-out").sub("public");
     let run = roster!(fixture("history"), "build", "--output", out.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     out

@@ -76,7 +76,7 @@ fn one_line(v: &str) -> String {
 
 /// A site with `v` in every text field of the data and of the front matter (as [`one_line`]
 /// in the one-line fields, as it is in the Markdown ones).
-fn hostile_site(v: &str) -> std::path::PathBuf {
+fn hostile_site(v: &str) -> crate::support::Temp {
     let m = toml_str(v);
     let s = toml_str(&one_line(v));
     site(&[

@@ -4,6 +4,7 @@ mod support;
 
 mod browser;
 mod build;
+mod calls;
 mod check;
 mod ci_example;
 mod columns;

@@ -9,8 +9,8 @@ use std::process::Command;
 use crate::roster;
 use crate::support::{fixture, site_copy, temp_dir};
 
-fn build(name: &str) -> PathBuf {
-    let out = temp_dir(&format!("{name}-print")).join("public");
+fn build(name: &str) -> crate::support::Temp {
+    let out = temp_dir(&format!("{name}-print")).sub("public");
     let run = roster!(fixture(name), "build", "--output", out.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     out
@@ -128,7 +128,7 @@ fn changes_box_lists_changes_since_the_previous_printing() {
 
 #[test]
 fn print_only_writes_just_the_print_files() {
-    let out = temp_dir("print-only").join("public");
+    let out = temp_dir("print-only").sub("public");
     let run = roster!(fixture("golden"), "build", "--print-only", "--output", out.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(out.join("print/index.html").exists() && out.join("print/roster.pdf").exists());

@@ -42,6 +42,7 @@ impl Server {
         let mut child = command
             .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
             .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", crate::support::TODAY_EPOCH)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -214,7 +215,7 @@ fn new_copies_the_latest_edition() {
 
 #[test]
 fn init_writes_a_site_that_builds() {
-    let dir = temp_dir("init").join("mysite");
+    let dir = temp_dir("init").sub("mysite");
     let run = roster!(".", "init", dir.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = roster!(dir, "build");

@@ -12,9 +12,14 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The tests' today, 2026-12-01, as `SOURCE_DATE_EPOCH`: what is stale, and which editions are
+/// scheduled, does not depend on the day the tests run (`--today` still overrides it).
+pub const TODAY_EPOCH: &str = "1796083200";
+
 /// Runs `roster --root ROOT ARGS…` with colours off.
 pub fn run(root: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
         .arg("--root")
         .arg(root)
         .args(args)
@@ -47,14 +52,75 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
+static SWEEP: std::sync::Once = std::sync::Once::new();
 
-/// A fresh empty folder under the system temp dir.
-pub fn temp_dir(tag: &str) -> PathBuf {
+/// A folder under the system temp dir that is removed when dropped, also when the test fails,
+/// so that a test run leaves nothing behind. It reads as the path it holds.
+#[derive(Debug)]
+pub struct Temp {
+    path: PathBuf,
+    owned: PathBuf,
+}
+
+impl Temp {
+    /// The sub-folder `name` (not created), still removing the whole folder when dropped.
+    pub fn sub(self, name: &str) -> Temp {
+        let mut this = std::mem::ManuallyDrop::new(self);
+        Temp { path: this.path.join(name), owned: std::mem::take(&mut this.owned) }
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if std::env::var_os("ROSTER_KEEP_TEMP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.owned);
+        }
+    }
+}
+
+impl std::ops::Deref for Temp {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for Temp {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Temp {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.path.as_os_str()
+    }
+}
+
+/// A fresh empty folder under the system temp dir (`ROSTER_KEEP_TEMP=1` keeps it for a look).
+/// The first call also removes what runs that were killed left behind.
+pub fn temp_dir(tag: &str) -> Temp {
+    SWEEP.call_once(sweep_dead_runs);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("roster-it-{tag}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Temp { path: dir.clone(), owned: dir }
+}
+
+/// Removes `roster-it-*-PID-N` folders of processes that no longer run.
+fn sweep_dead_runs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("roster-it-") else { continue };
+        let mut parts = rest.rsplit('-');
+        let (Some(_n), Some(pid)) = (parts.next(), parts.next()) else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Copies a folder tree (files and folders only).
@@ -72,7 +138,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A writable copy of a fixture site (or of the demo site with `"demo"`).
-pub fn site_copy(name: &str) -> PathBuf {
+pub fn site_copy(name: &str) -> Temp {
     let dir = temp_dir(name);
     if name == "demo" {
         std::fs::copy(repo().join("roster.toml"), dir.join("roster.toml")).unwrap();
@@ -84,7 +150,7 @@ pub fn site_copy(name: &str) -> PathBuf {
 }
 
 /// Writes `files` (path, text) into a new site folder.
-pub fn site(files: &[(&str, &str)]) -> PathBuf {
+pub fn site(files: &[(&str, &str)]) -> Temp {
     let dir = temp_dir("site");
     write_files(&dir, files);
     if !files.iter().any(|(p, _)| *p == "roster.toml") {

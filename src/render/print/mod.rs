@@ -570,6 +570,10 @@ pub(crate) mod tests {
             home: None,
             pages: Vec::new(),
             as_of: None,
+            verify: crate::model::verify::Policy {
+                today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+                max_age_days: 180,
+            },
         };
         data(&r, &History::default(), &BTreeMap::new())
     }

@@ -1,0 +1,438 @@
+//! Keeping the numbers true: call-check rounds, and which numbers are stale.
+//!
+//! Published numbers go dead: follow-up calls have found most of a roster's numbers
+//! unanswered months after it was printed. So the office calls them in rounds and records each
+//! result in `checks/YYYY-MM-DD.csv`. Here each row is tied to the number it called: the
+//! member's number in the edition in force on the day of the call, so a check never vouches
+//! for a number that was changed later. A check never changes contact data; fixing a number is
+//! a new edition.
+//!
+//! A number is verified on the member's `verified` date or on the day of its last `answered`
+//! call, whichever is later. It is stale (待核实) when that is more than `[verify]
+//! max_age_days` before today, or never. It has failed when its last call did not reach the
+//! person and nothing verified it afterwards.
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+
+use super::{District, Field, Member, Phone};
+use crate::config::Config;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::source::checks::{CallSource, CheckSource};
+use crate::source::{EditionSource, SiteSource};
+
+/// What a call reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallResult {
+    Answered,
+    NoAnswer,
+    /// 空号 or 停机.
+    Unreachable,
+    WrongPerson,
+}
+
+impl CallResult {
+    pub const ALL: [CallResult; 4] =
+        [CallResult::Answered, CallResult::NoAnswer, CallResult::Unreachable, CallResult::WrongPerson];
+    /// As written in the CSV.
+    pub const NAMES: [&'static str; 4] = ["answered", "no-answer", "unreachable", "wrong-person"];
+    /// What an office in China writes by hand, accepted too.
+    const ZH: [&'static [&'static str]; 4] =
+        [&["接通", "已接通"], &["未接通", "无人接听"], &["空号", "停机", "空号/停机"], &["非本人"]];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(text: &str) -> Option<CallResult> {
+        let t = text.trim().to_ascii_lowercase().replace('_', "-");
+        (0..4).find(|&i| Self::NAMES[i] == t || Self::ZH[i].contains(&text.trim())).map(|i| Self::ALL[i])
+    }
+
+    pub fn failed(self) -> bool {
+        self != CallResult::Answered
+    }
+}
+
+/// One number called in a round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub id: String,
+    pub field: Field,
+    /// The number called, as the member's number then was.
+    pub e164: String,
+    pub result: CallResult,
+    /// The member withheld this number (`private`): channels never count or show it.
+    pub private: bool,
+}
+
+/// A district's calls of one day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    pub date: NaiveDate,
+    pub calls: Vec<Call>,
+}
+
+/// Counts of a round, by result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    pub called: usize,
+    pub answered: usize,
+    pub no_answer: usize,
+    pub unreachable: usize,
+    pub wrong_person: usize,
+}
+
+impl Tally {
+    pub fn of<'a>(calls: impl IntoIterator<Item = &'a Call>) -> Tally {
+        let mut t = Tally::default();
+        for c in calls {
+            t.called += 1;
+            match c.result {
+                CallResult::Answered => t.answered += 1,
+                CallResult::NoAnswer => t.no_answer += 1,
+                CallResult::Unreachable => t.unreachable += 1,
+                CallResult::WrongPerson => t.wrong_person += 1,
+            }
+        }
+        t
+    }
+
+    /// Answered per called, in whole percent (rounded down: 99.6 % is not 100 %).
+    pub fn rate(&self) -> Option<usize> {
+        (self.called > 0).then(|| self.answered * 100 / self.called)
+    }
+}
+
+/// Today and the window, for staleness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub today: NaiveDate,
+    pub max_age_days: u32,
+}
+
+/// Where a number stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberState {
+    /// The later of the member's `verified` and the last answered call.
+    pub verified: Option<NaiveDate>,
+    /// Days from `verified` to today.
+    pub age_days: Option<i64>,
+    pub stale: bool,
+    /// The last call, when it failed and nothing verified the number since.
+    pub failed: Option<(CallResult, NaiveDate)>,
+    /// The last call, whatever it reached.
+    pub last_call: Option<(CallResult, NaiveDate)>,
+}
+
+impl NumberState {
+    /// Neither stale nor failed.
+    pub fn fresh(&self) -> bool {
+        !self.stale && self.failed.is_none()
+    }
+}
+
+/// The state of `m`'s number `field` in district `d` under `policy`; `None` when `m` has no
+/// such number.
+pub fn state(d: &District, m: &Member, field: Field, policy: Policy) -> Option<NumberState> {
+    let phone = phone(m, field)?;
+    let mut answered: Option<NaiveDate> = None;
+    let mut last_call: Option<(CallResult, NaiveDate)> = None;
+    for round in &d.rounds {
+        for c in round.calls.iter().filter(|c| c.field == field && c.id == m.id && c.e164 == phone.e164) {
+            if c.result == CallResult::Answered {
+                answered = Some(round.date);
+            }
+            last_call = Some((c.result, round.date));
+        }
+    }
+    let verified = m.verified.max(answered);
+    let age_days = verified.map(|v| (policy.today - v).num_days());
+    let stale = age_days.is_none_or(|a| a > i64::from(policy.max_age_days));
+    let failed = last_call.filter(|(r, date)| r.failed() && verified.is_none_or(|v| v < *date));
+    Some(NumberState { verified, age_days, stale, failed, last_call })
+}
+
+/// The member's number `field`, if it has one.
+pub fn phone(m: &Member, field: Field) -> Option<&Phone> {
+    match field {
+        Field::Mobile => m.mobile.as_ref(),
+        Field::OfficePhone => m.office_phone.as_ref(),
+        _ => None,
+    }
+}
+
+/// The number fields, in the order pages show them.
+pub const NUMBERS: [Field; 2] = [Field::OfficePhone, Field::Mobile];
+
+/// Ties every row of `checks` to the number it called and stores the rounds in `districts`.
+/// A row that names an unknown district, id, field or result, a number the member did not
+/// have, or a day after today is an error at its line.
+pub fn attach(
+    districts: &mut [District],
+    checks: &[CheckSource],
+    config: &Config,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let by_path: FxHashMap<String, usize> = districts.iter().enumerate().map(|(i, d)| (d.path.clone(), i)).collect();
+    let mut rounds: Vec<FxHashMap<NaiveDate, Vec<Call>>> = vec![FxHashMap::default(); districts.len()];
+    let mut seen: FxHashMap<(usize, NaiveDate, String, Field), (String, usize)> = FxHashMap::default();
+    for check in checks {
+        if check.date > today {
+            diags.push(
+                Diagnostic::error(
+                    check.file.path.clone(),
+                    format!("call-check round dated {}, after today ({today})", check.date),
+                )
+                .with_help("name the file after the day the calls were made"),
+            );
+            continue;
+        }
+        if !check.folder.is_empty() && !by_path.contains_key(&check.folder) {
+            continue; // The folder's district has its own error (no district.toml).
+        }
+        for row in &check.rows {
+            let Some((d, call)) = resolve(districts, &by_path, check, row, config, diags) else { continue };
+            let (line, _) = check.file.line_col(row.span.start);
+            let key = (d, check.date, call.id.clone(), call.field);
+            if let Some((file, first)) = seen.get(&key) {
+                diags.push(
+                    Diagnostic::at(
+                        &check.file,
+                        row.span.clone(),
+                        format!("`{}` {} was already called on {}", call.id, call.field.as_str(), check.date),
+                    )
+                    .with_label(format!("first at {file}:{first}"))
+                    .with_help("a round records one result per number; keep the row of the last call"),
+                );
+                continue;
+            }
+            seen.insert(key, (check.file.path.clone(), line));
+            rounds[d].entry(check.date).or_default().push(call);
+        }
+    }
+    for (district, by_date) in districts.iter_mut().zip(rounds) {
+        let mut list: Vec<Round> = by_date.into_iter().map(|(date, calls)| Round { date, calls }).collect();
+        list.sort_by_key(|r| r.date);
+        district.rounds = list;
+    }
+}
+
+/// The district and call of one row, or its error.
+fn resolve(
+    districts: &[District],
+    by_path: &FxHashMap<String, usize>,
+    check: &CheckSource,
+    row: &CallSource,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(usize, Call)> {
+    let file = &check.file;
+    let err = |span: std::ops::Range<usize>, msg: String| Diagnostic::at(file, span, msg);
+    let d = match &row.district {
+        Some(t) => {
+            let path = t.value.trim_matches('/');
+            let below =
+                check.folder.is_empty() || path == check.folder || path.starts_with(&format!("{}/", check.folder));
+            let Some(&d) = by_path.get(path).filter(|_| below) else {
+                let paths: Vec<&str> = by_path.keys().map(String::as_str).collect();
+                let mut e = err(t.span.clone(), format!("unknown district `{path}`"));
+                if !below {
+                    e = err(t.span.clone(), format!("district `{path}` is not `{}` or below it", check.folder))
+                        .with_help(format!("save rows of `{path}` under content/{path}/checks/"));
+                } else if let Some(m) = did_you_mean(path, &paths) {
+                    e = e.with_help(format!("did you mean `{m}`?"));
+                }
+                diags.push(e);
+                return None;
+            };
+            d
+        }
+        None if check.folder.is_empty() => {
+            diags.push(err(row.span.clone(), "a row in content/checks/ must name its district".into()).with_help(
+                "add a `district` column (the district's path, e.g. shili/dongpo), or save the file in the district's checks/ folder",
+            ));
+            return None;
+        }
+        None => by_path[&check.folder],
+    };
+    let district = &districts[d];
+    let field = match Field::from_name(&row.field.value.replace('-', "_")).filter(|f| f.is_phone()) {
+        Some(f) => f,
+        None => {
+            diags.push(
+                err(row.field.span.clone(), format!("unknown field `{}`", row.field.value))
+                    .with_help("a call checks a number: `mobile` or `office_phone`"),
+            );
+            return None;
+        }
+    };
+    let Some(result) = CallResult::parse(&row.result.value) else {
+        let mut e = err(row.result.span.clone(), format!("unknown result `{}`", row.result.value))
+            .with_help(format!("write one of: {} (or 接通, 未接通, 空号, 停机, 非本人)", CallResult::NAMES.join(", ")));
+        if let Some(m) = did_you_mean(&row.result.value, &CallResult::NAMES) {
+            e = e.with_label(format!("did you mean `{m}`?"));
+        }
+        diags.push(e);
+        return None;
+    };
+    let Some(edition) = district.editions.iter().rev().find(|e| e.date <= check.date) else {
+        diags.push(err(row.span.clone(), format!("{} has no edition in force on {}", district.name, check.date)));
+        return None;
+    };
+    let Some(member) = edition.members().map(|(_, m)| m).find(|m| m.id == row.id.value) else {
+        let ids: Vec<&str> = edition.members().map(|(_, m)| m.id.as_str()).collect();
+        let mut e = err(
+            row.id.span.clone(),
+            format!("no member `{}` in {}'s edition of {}", row.id.value, district.name, edition.date),
+        )
+        .with_label("unknown id");
+        if let Some(m) = did_you_mean(&row.id.value, &ids) {
+            e = e.with_help(format!("did you mean `{m}`?"));
+        }
+        diags.push(e);
+        return None;
+    };
+    let Some(number) = phone(member, field) else {
+        diags.push(
+            err(
+                row.field.span.clone(),
+                format!(
+                    "{} (`{}`) has no {} in the edition of {}",
+                    member.name,
+                    member.id,
+                    field.as_str(),
+                    edition.date
+                ),
+            )
+            .with_help("a call checks a number the member has; a new number is a new edition"),
+        );
+        return None;
+    };
+    if let Some(written) = &row.number {
+        let same = Phone::parse(&written.value, config.phone_region).is_ok_and(|p| p.e164 == number.e164);
+        if !same {
+            let mut e = err(
+                written.span.clone(),
+                format!("`{}` is not {}'s {} on {}", written.value, member.name, field.as_str(), check.date),
+            )
+            .with_label(format!("the edition of {} has {}", edition.date, number.national))
+            .with_help("the sheet was made for another number; make a new sheet with `roster calls` and call again");
+            if member.private.contains(field) {
+                e = e.with_private(number.national.clone());
+            }
+            diags.push(e);
+            return None;
+        }
+    }
+    let call = Call {
+        id: member.id.clone(),
+        field,
+        e164: number.e164.clone(),
+        result,
+        private: member.private.contains(field) || !config.publish.publishes(field),
+    };
+    Some((d, call))
+}
+
+/// Warnings (errors with `deny`) for the current members whose published numbers are stale or
+/// whose last call failed, at their entry in the edition file.
+pub fn report(
+    districts: &[District],
+    site: &SiteSource,
+    config: &Config,
+    policy: Policy,
+    deny: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let sources: FxHashMap<&str, &EditionSource> =
+        site.districts.iter().flat_map(|d| &d.editions).map(|e| (e.file.path.as_str(), &**e)).collect();
+    for d in districts {
+        let Some(edition) = d.current() else { continue };
+        let source = sources.get(edition.file.as_str());
+        for (_, m) in edition.members() {
+            let numbers: Vec<(Field, NumberState)> = NUMBERS
+                .iter()
+                .filter(|f| config.publish.publishes(**f) && !m.private.contains(**f))
+                .filter_map(|f| state(d, m, *f, policy).map(|s| (*f, s)))
+                .collect();
+            let entry = source.and_then(|s| entry(s, m));
+            let stale: Vec<&(Field, NumberState)> =
+                numbers.iter().filter(|(_, s)| s.stale && s.failed.is_none()).collect();
+            if !stale.is_empty() {
+                diags.push(stale_diag(&edition.file, entry.clone(), m, &stale, policy, deny));
+            }
+            for (f, s) in &numbers {
+                if let Some((result, date)) = s.failed {
+                    let msg = format!(
+                        "{}: the {} did not answer the last call check ({}, {date})",
+                        m.name,
+                        field_words(*f),
+                        result.as_str()
+                    );
+                    let help = "call again, or fix the number in a new edition; the number stays marked on the site until a call is answered";
+                    diags.push(
+                        located(&edition.file, entry.clone(), msg, deny).with_label("last call failed").with_help(help),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn stale_diag(
+    file: &str,
+    entry: Option<(crate::diag::FileRef, std::ops::Range<usize>)>,
+    m: &Member,
+    stale: &[&(Field, NumberState)],
+    policy: Policy,
+    deny: bool,
+) -> Diagnostic {
+    let which: Vec<&str> = stale.iter().map(|(f, _)| field_words(*f)).collect();
+    let msg = match stale[0].1.age_days {
+        Some(age) => format!(
+            "{}: {} not verified for {age} days (last {}; the limit is {} days)",
+            m.name,
+            which.join(" and "),
+            stale[0].1.verified.map(|d| d.to_string()).unwrap_or_default(),
+            policy.max_age_days
+        ),
+        None => format!("{}: {} never verified", m.name, which.join(" and ")),
+    };
+    located(file, entry, msg, deny)
+        .with_label("stale (待核实)")
+        .with_help("call the number (`roster calls` writes the sheet) and record the round under checks/, or set `verified` after checking it")
+}
+
+fn located(
+    file: &str,
+    entry: Option<(crate::diag::FileRef, std::ops::Range<usize>)>,
+    msg: String,
+    deny: bool,
+) -> Diagnostic {
+    let d = match entry {
+        Some((f, span)) => Diagnostic::at(&f, span, msg),
+        None => Diagnostic::error(file.to_owned(), msg),
+    };
+    if deny { d } else { d.as_warning() }
+}
+
+fn field_words(f: Field) -> &'static str {
+    match f {
+        Field::Mobile => "mobile",
+        _ => "office phone",
+    }
+}
+
+/// The member's `[[body.member]]` entry in its edition file: the one with its name and post.
+fn entry(source: &EditionSource, m: &Member) -> Option<(crate::diag::FileRef, std::ops::Range<usize>)> {
+    let found = source.bodies.iter().flat_map(|b| &b.members).find(|s| {
+        s.name.as_ref().is_some_and(|n| n.value == m.name) && s.post.as_ref().is_some_and(|p| p.value == m.post)
+    })?;
+    Some((source.file.clone(), found.span.clone()))
+}
+
+#[cfg(test)]
+mod tests;
