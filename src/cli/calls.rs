@@ -50,10 +50,8 @@ pub fn run(root: &Path, district: Option<&str>, opts: &BuildOptions) -> ExitCode
     }
     let failed = rows.iter().filter(|r| r.state.failed.is_some()).count();
     let stale = rows.iter().filter(|r| r.state.failed.is_none() && r.state.stale).count();
-    let folder = district.map_or_else(
-        || "content/<district>/checks/".to_owned(),
-        |d| format!("content/{}/checks/", d.trim_matches('/')),
-    );
+    let folder =
+        district.map_or_else(|| "content/checks/".to_owned(), |d| format!("content/{}/checks/", d.trim_matches('/')));
     eprintln!(
         "{} numbers to call: {failed} failed their last call, {stale} stale (today is {}, the limit {} days). \
          Fill in `result` (answered, no-answer, unreachable, wrong-person) and save the sheet as {folder}YYYY-MM-DD.csv, \

@@ -104,11 +104,6 @@ impl Edition {
     pub fn member_count(&self) -> usize {
         self.bodies.iter().map(|b| b.members.len()).sum()
     }
-
-    /// The newest `verified` date of its members.
-    pub fn last_verified(&self) -> Option<NaiveDate> {
-        self.members().filter_map(|(_, m)| m.verified).max()
-    }
 }
 
 /// A leadership body or unit.

@@ -367,7 +367,7 @@ pub fn report(
             for (f, s) in &numbers {
                 if let Some((result, date)) = s.failed {
                     let msg = format!(
-                        "{}: the {} did not answer the last call check ({}, {date})",
+                        "{}: the {} failed its last call check ({}, {date})",
                         m.name,
                         field_words(*f),
                         result.as_str()

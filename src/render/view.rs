@@ -136,7 +136,8 @@ impl<'a> EditionView<'a> {
             reason: e.reason.as_deref(),
             source: e.source.as_deref(),
             note: e.note.as_deref().map(markdown::block),
-            last_verified: e.last_verified().map(|d| d.to_string()),
+            // From the views: on the current edition they count answered call checks too.
+            last_verified: members.iter().flatten().filter_map(|m| m.verified.clone()).max(),
             bodies: e.bodies.iter().zip(members).map(|(b, m)| BodyView { name: &b.name, members: m }).collect(),
             url: links::edition(path, e.date),
         }
@@ -211,10 +212,19 @@ impl<'a> Views<'a> {
                         .and_then(|s| Mark::of(&s, self.labels))
                 };
                 let (office, mobile) = (mark(Field::OfficePhone), mark(Field::Mobile));
-                if office.is_none() && mobile.is_none() {
+                // Shown under the name: the last day one of its numbers was verified.
+                let verified = [Field::OfficePhone, Field::Mobile]
+                    .into_iter()
+                    .filter(|f| self.allowed.contains(*f))
+                    .filter_map(|f| district.number_state(m, f, policy).and_then(|s| s.verified))
+                    .max()
+                    .max(m.verified)
+                    .map(|d| d.to_string());
+                if office.is_none() && mobile.is_none() && verified == view.verified {
                     continue;
                 }
                 let mut own = MemberView::clone(view);
+                own.verified = verified;
                 if let Some(p) = own.office_phone.as_mut() {
                     p.mark = office;
                 }

@@ -72,12 +72,7 @@ pub fn parse(file: &FileRef, date: NaiveDate, folder: &str, diags: &mut Vec<Diag
 /// Where each column roster reads is, by header name.
 struct Columns([Option<usize>; 6]);
 
-fn columns(
-    file: &FileRef,
-    span: &Range<usize>,
-    header: &[(String, Range<usize>)],
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Columns> {
+fn columns(file: &FileRef, span: &Range<usize>, header: &[Cell], diags: &mut Vec<Diagnostic>) -> Option<Columns> {
     let mut at = [None; 6];
     for (i, (name, cell)) in header.iter().enumerate() {
         let name = name.trim().to_ascii_lowercase();
@@ -108,7 +103,7 @@ fn columns(
 fn row(
     file: &FileRef,
     span: &Range<usize>,
-    cells: &[(String, Range<usize>)],
+    cells: &[Cell],
     columns: &Columns,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<CallSource> {
@@ -149,9 +144,12 @@ fn row(
     Some(CallSource { span: span.clone(), id, field, result, note, district, number })
 }
 
-/// The CSV records of `text`, each with its span and its cells with theirs (RFC 4180: quoted
-/// cells may hold commas, quotes doubled, line breaks).
-fn records(text: &str) -> Vec<(Range<usize>, Vec<(String, Range<usize>)>)> {
+/// A cell's value and span.
+type Cell = (String, Range<usize>);
+
+/// The CSV records of `text`, each with its span and its cells (RFC 4180: quoted cells may
+/// hold commas, quotes doubled, line breaks).
+fn records(text: &str) -> Vec<(Range<usize>, Vec<Cell>)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

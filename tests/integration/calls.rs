@@ -54,6 +54,12 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
     assert!(run.stderr.contains("content/x/2025-01-01.toml:3:1"), "{}", run.stderr);
     assert!(run.stderr.contains("王五: mobile never verified"), "{}", run.stderr);
     assert!(!run.stderr.contains("李四"), "{}", run.stderr);
+    let narrow = roster!(dir, "check", "--today", "2026-11-30", "--stale", "30");
+    assert!(
+        narrow.stderr.contains("李四: mobile not verified for 60 days (last 2026-10-01; the limit is 30 days)"),
+        "{}",
+        narrow.stderr
+    );
     let json = roster!(dir, "check", "--today", "2026-11-30", "--format", "json");
     assert_eq!(json.code, 0, "{}", json.stderr);
     assert_eq!(
@@ -93,12 +99,12 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
     let run = roster!(dir, "check", "--today", "2026-12-01", "--deny-stale");
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("张三: the office phone did not answer the last call check (unreachable, 2026-11-30)"),
+        run.stderr.contains("张三: the office phone failed its last call check (unreachable, 2026-11-30)"),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr.contains("李四: the mobile did not answer the last call check (no-answer, 2026-11-30)"),
+        run.stderr.contains("李四: the mobile failed its last call check (no-answer, 2026-11-30)"),
         "{}",
         run.stderr
     );

@@ -61,7 +61,21 @@ fn roster_csv_for_excel() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         header,
-        ["district", "district_name", "body", "name", "post", "duties", "office_phone", "office", "hours", "verified"]
+        [
+            "district",
+            "district_name",
+            "body",
+            "name",
+            "post",
+            "duties",
+            "office_phone",
+            "office",
+            "hours",
+            "verified",
+            "office_phone_verified",
+            "office_phone_last_call",
+            "office_phone_last_call_date"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 4, "current members of city (2) and east (2)");

@@ -521,7 +521,7 @@ fn a_future_edition_is_scheduled_until_today_reaches_it() {
     let json = roster!(dir, "check", "--format", "json");
     assert!(json.stdout.contains("\"severity\":\"note\""), "{}", json.stdout);
     let github = roster!(dir, "check", "--format", "github");
-    assert!(github.stdout.starts_with("::notice "), "{}", github.stdout);
+    assert!(github.stdout.contains("::notice file=content/city/2099-01-01.toml::"), "{}", github.stdout);
     assert_eq!(roster!(dir, "build").code, 0);
     for (path, bytes) in read_tree(&dir.join("public")) {
         let text = String::from_utf8_lossy(&bytes);

@@ -58,7 +58,8 @@ fn partial_rebuilds_equal_full_builds() {
     std::fs::remove_file(&new).unwrap();
     check(&mut session, &root, std::slice::from_ref(&new), true, "an edition removed");
 
-    let newest = root.join("content/shili/nanhu/2025-03-01.toml");
+    // After the demo's call-check rounds, which still call the numbers of the edition before.
+    let newest = root.join("content/shili/nanhu/2026-11-25.toml");
     std::fs::copy(root.join("content/shili/nanhu/2022-02-08.toml"), &newest).unwrap();
     check(&mut session, &root, std::slice::from_ref(&newest), false, "a newer edition changes every footer");
 

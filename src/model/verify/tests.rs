@@ -201,12 +201,12 @@ fn a_round_is_tallied_and_stale_members_are_warned_at_their_entry() {
     let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     // 甲: office phone failed; 乙: mobile failed (and never verified: the failure is what counts).
     assert!(
-        text.iter()
-            .any(|t| t.starts_with("content/x/2026-01-01.toml:3:1: warning: 甲: the office phone did not answer")),
+        text.iter().any(|t| t
+            .starts_with("content/x/2026-01-01.toml:3:1: warning: 甲: the office phone failed its last call check")),
         "{text:#?}"
     );
     assert!(
-        text.iter().any(|t| t.contains("乙: the mobile did not answer the last call check (unreachable, 2026-06-01)")),
+        text.iter().any(|t| t.contains("乙: the mobile failed its last call check (unreachable, 2026-06-01)")),
         "{text:#?}"
     );
     assert_eq!(
