@@ -178,15 +178,19 @@ impl Session {
 }
 
 /// Whether a changed path (on disk, and `rel` to the site root) can change the site: a file in
-/// the site's `content/` that is neither TOML nor Markdown (an editor's temporary file, a stray
-/// note) is ignored, as the build ignores it. Only the site's own `content/` counts: a site
+/// the site's `content/` that is neither TOML nor Markdown nor a call-check round (an editor's
+/// temporary file, a stray note) is ignored, as the build ignores it. Only the site's own `content/` counts: a site
 /// kept in a folder that happens to be called `content` still sees its template edits.
 fn matters(path: &Path, rel: &str) -> bool {
     let in_content = rel == "content" || rel.starts_with("content/");
     if !in_content || path.is_dir() {
         return true;
     }
-    matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "md"))
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("toml" | "md") => true,
+        Some("csv") => rel.split('/').rev().nth(1) == Some(crate::source::walk::CHECKS_DIR),
+        _ => false,
+    }
 }
 
 /// Whether every changed path is an edition file (`content/…/YYYY-MM-DD.toml`).
@@ -244,6 +248,8 @@ mod tests {
         assert!(!matters(&content.join("notes.txt")), "a stray note");
         assert!(matters(&content.join("2020-01-01.toml")), "an edition, even once deleted");
         assert!(matters(&content.join("_index.md")));
+        assert!(matters(&content.join("checks/2026-11-18.csv")), "a call-check round");
+        assert!(!matters(&content.join("export.csv")), "a spreadsheet that is not a round");
         assert!(matters(&content), "a district folder");
         assert!(matters(&dir.join("roster.toml")));
         assert!(matters(&dir.join("themes/x/templates/base.html")));

@@ -124,7 +124,7 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
         "{page}"
     );
     assert_eq!(page.matches("class=\"mark ").count(), 2, "{page}");
-    assert!(page.contains("号码核实：2/4 个号码在 180 天内核实过；2 个最近一次拨测未接通"), "{page}");
+    assert!(page.contains("号码核实：2/4 个号码在 180 天内核实过；2 个最近一次拨测未通过"), "{page}");
     assert!(page.contains("最近一轮拨测 2026-11-30，接通 2/4（50%）"), "{page}");
 
     let checks = std::fs::read_to_string(out.join("checks/index.html")).unwrap();
