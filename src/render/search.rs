@@ -52,7 +52,8 @@ pub fn pinyin_of(name: &str) -> (String, String) {
 }
 
 /// One search entry: `[name, pinyin, initials, post, duties, district, digits, person url,
-/// district url, numbers]`, numbers as `national|e164` separated by spaces.
+/// district url, numbers]`, numbers as `kind|national|e164` (kind `o` for the office phone,
+/// `m` for the mobile) separated by spaces.
 type Entry = [String; 10];
 
 fn entries(ctx: &Ctx<'_>) -> Vec<Entry> {
@@ -77,10 +78,10 @@ fn entries(ctx: &Ctx<'_>) -> Vec<Entry> {
                 digits.join(" "),
                 links::person(&m.id),
                 links::district(&d.path),
-                [m.office_phone.as_ref(), m.mobile.as_ref()]
+                [("o", m.office_phone.as_ref()), ("m", m.mobile.as_ref())]
                     .into_iter()
-                    .flatten()
-                    .map(|p| format!("{}|{}", p.national.replace(' ', "\u{a0}"), p.e164))
+                    .filter_map(|(kind, p)| p.map(|p| (kind, p)))
+                    .map(|(kind, p)| format!("{kind}|{}|{}", p.national.replace(' ', "\u{a0}"), p.e164))
                     .collect::<Vec<_>>()
                     .join(" "),
             ]);

@@ -20,8 +20,10 @@ use crate::output::Sink;
 pub struct Mark {
     /// `stale`, `no-answer`, `unreachable` or `wrong-person`: the CSS class.
     pub kind: &'static str,
-    /// What is shown: 待核实, or 未接通 and the date.
-    pub text: String,
+    /// What is shown: 待核实, or 未接通 followed by `date`.
+    pub label: String,
+    /// The day of the failed call.
+    pub date: Option<String>,
     /// The age in days, or the date of the call (`title`).
     pub title: String,
 }
@@ -42,7 +44,8 @@ impl Mark {
             let name = result_label(labels, result);
             return Some(Mark {
                 kind: result.as_str(),
-                text: format!("{name} {date}"),
+                label: name.to_owned(),
+                date: Some(date.to_string()),
                 title: label(labels, "mark_failed_title")
                     .replace("{date}", &date.to_string())
                     .replace("{result}", name),
@@ -57,7 +60,7 @@ impl Mark {
                 .replace("{date}", &date.to_string()),
             _ => label(labels, "mark_never_title").to_owned(),
         };
-        Some(Mark { kind: "stale", text: label(labels, "mark_stale").to_owned(), title })
+        Some(Mark { kind: "stale", label: label(labels, "mark_stale").to_owned(), date: None, title })
     }
 }
 

@@ -234,3 +234,87 @@ fn navigation_end_to_end_on_a_phone() {
     let problems = problems.lock().unwrap().clone();
     assert!(problems.is_empty(), "console errors: {problems:?} (visited {visited:?})");
 }
+
+/// Issue 18: no page scrolls sideways at any width from 320 to 1600 px, and where the roster is
+/// a table its 分工 column is at least 12 em wide (below that width it is a list of cards).
+#[test]
+fn every_width_reads_without_sideways_scroll_or_a_squeezed_duties_column() {
+    let dir = crate::support::site_copy("demo");
+    let run = crate::roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = format!("file://{}/", dir.join("public").display());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let probe = "JSON.stringify((() => {
+        const cells = [...document.querySelectorAll('td.c-duties')].filter(c => getComputedStyle(c).display === 'table-cell');
+        const em = cells.length ? parseFloat(getComputedStyle(cells[0]).fontSize) : 16;
+        const narrowest = cells.length ? Math.min(...cells.map(c => c.getBoundingClientRect().width)) : null;
+        return { width: innerWidth, scroll: document.documentElement.scrollWidth, narrowest, em, tables: cells.length };
+    })())";
+    let mut tables_seen = 0;
+    for page in ["shili/dongpo/index.html", "shili/dongpo/2024-06-30/index.html", "people/zhao-hai/index.html"] {
+        for width in (320..=1600).step_by(40) {
+            tab.set_bounds(headless_chrome::types::Bounds::Normal {
+                left: None,
+                top: None,
+                width: Some(width as f64),
+                height: Some(900.0),
+            })
+            .unwrap();
+            tab.navigate_to(&format!("{root}{page}")).unwrap();
+            tab.wait_until_navigated().unwrap();
+            let value: serde_json::Value = serde_json::from_str(eval(&tab, probe).as_str().unwrap()).unwrap();
+            let at = format!("{page} at {width} px: {value}");
+            assert_eq!(value["width"].as_f64(), Some(width as f64), "{at}");
+            assert!(value["scroll"].as_f64().unwrap() <= width as f64, "sideways scroll: {at}");
+            if let Some(narrowest) = value["narrowest"].as_f64() {
+                tables_seen += 1;
+                assert!(narrowest >= 12.0 * value["em"].as_f64().unwrap() - 0.5, "分工 squeezed: {at}");
+            }
+        }
+    }
+    assert!(tables_seen > 10, "the wide layouts were measured as tables ({tables_seen})");
+}
+
+/// Issue 18: axe-core (WCAG 2.1 A and AA, and best practices) finds nothing on the home,
+/// district, person, change-log, search and call-check pages at 390, 768, 1024 and 1280 px.
+#[test]
+fn axe_finds_no_violation_at_four_widths() {
+    let axe = crate::support::repo().join("node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe).expect("axe-core (./test fetches it: npm install --no-save axe-core)");
+    let dir = crate::support::site_copy("demo");
+    let run = crate::roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = format!("file://{}/", dir.join("public").display());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let run_axe = "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+        .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))";
+    let mut found = Vec::new();
+    let pages = [
+        "index.html",
+        "shili/dongpo/index.html",
+        "people/zhao-hai/index.html",
+        "shili/dongpo/changes/index.html",
+        "search/index.html?q=li",
+        "checks/index.html",
+    ];
+    for width in [390.0, 768.0, 1024.0, 1280.0] {
+        tab.set_bounds(headless_chrome::types::Bounds::Normal {
+            left: None,
+            top: None,
+            width: Some(width),
+            height: Some(900.0),
+        })
+        .unwrap();
+        for page in pages {
+            tab.navigate_to(&format!("{root}{page}")).unwrap();
+            tab.wait_until_navigated().unwrap();
+            eval(&tab, &format!("{axe}\ntrue"));
+            let violations = eval(&tab, run_axe);
+            let violations: Vec<String> = serde_json::from_str(violations.as_str().unwrap()).unwrap();
+            found.extend(violations.into_iter().map(|v| format!("{page} at {width} px: {v}")));
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}

@@ -87,7 +87,12 @@ fn policy_and_private_fields_are_not_published() {
     }
     assert!(std::fs::read_to_string(out.join("data/roster.csv")).unwrap().contains("市委大楼"));
     // Published numbers are there, as tel: links.
-    assert!(text.contains("<a class=\"tel\" href=\"tel:+8613900000001\">139 0000 0001</a>"));
+    assert!(
+        text.contains(
+            r#"<a class="tel" href="tel:+8613900000001"><span class="vh">张三 手机 </span>139 0000 0001</a>"#
+        ),
+        "{text}"
+    );
 }
 
 #[test]

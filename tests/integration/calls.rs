@@ -116,11 +116,11 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = std::fs::read_to_string(out.join("x/index.html")).unwrap();
     assert!(
-        page.contains(r#"<span class="mark mark-unreachable" title="2026-11-30 拨测：空号">空号 2026-11-30</span>"#),
+        page.contains(r#"<span class="mark mark-unreachable" title="2026-11-30 拨测：空号">空号 <time datetime="2026-11-30">2026-11-30</time></span>"#),
         "{page}"
     );
     assert!(
-        page.contains(r#"<span class="mark mark-no-answer" title="2026-11-30 拨测：未接通">未接通 2026-11-30</span>"#),
+        page.contains(r#"<span class="mark mark-no-answer" title="2026-11-30 拨测：未接通">未接通 <time datetime="2026-11-30">2026-11-30</time></span>"#),
         "{page}"
     );
     assert_eq!(page.matches("class=\"mark ").count(), 2, "{page}");

@@ -141,9 +141,14 @@
       if (it[9]) {
         var tel = el("p", "tels");
         it[9].split(" ").forEach(function (n) {
+          // kind|national|e164: the kind is shown, and read out with the name in the link.
           var parts = n.split("|");
-          var a = el("a", "tel", parts[0]);
-          a.href = "tel:" + parts[1];
+          var kind = list.getAttribute(parts[0] === "m" ? "data-mobile" : "data-office");
+          tel.appendChild(el("span", "tel-kind", kind + " "));
+          var a = el("a", "tel");
+          a.appendChild(el("span", "vh", it[0] + " " + kind + " "));
+          a.appendChild(document.createTextNode(parts[1]));
+          a.href = "tel:" + parts[2];
           tel.appendChild(a);
           tel.appendChild(document.createTextNode(" "));
         });
@@ -157,7 +162,7 @@
     else if (total === 0) msg = list.getAttribute("data-none");
     else if (total > hits.length) msg = list.getAttribute("data-more").replace("{n}", hits.length);
     else msg = list.getAttribute("data-count").replace("{n}", total);
-    if (msg) status.textContent = msg;
+    status.textContent = msg;
   }
 
   var generation = 0;
