@@ -33,6 +33,7 @@ pub struct Config {
     pub print: PrintConfig,
     pub history: HistoryConfig,
     pub verify: VerifyConfig,
+    pub feedback: FeedbackConfig,
 }
 
 /// Which fields each output channel may contain.
@@ -200,6 +201,25 @@ pub struct VerifyConfig {
     pub max_age_days: u32,
 }
 
+/// `[feedback]`: where a citizen reports a wrong number.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackConfig {
+    /// 值班电话, as written; a `tel:` link in every footer.
+    pub phone: Option<String>,
+    /// The 留言 page.
+    pub url: Option<String>,
+    /// A 号码有误？ link beside each published number: `{id}`, `{field}` and `{district}` are
+    /// filled in, URL-encoded.
+    pub report_url: Option<String>,
+}
+
+impl FeedbackConfig {
+    /// Whether a citizen has any way to report.
+    pub fn any(&self) -> bool {
+        self.phone.is_some() || self.url.is_some() || self.report_url.is_some()
+    }
+}
+
 impl Default for VerifyConfig {
     fn default() -> Self {
         VerifyConfig { max_age_days: 180 }
@@ -219,12 +239,24 @@ impl Default for Config {
             print: PrintConfig::default(),
             history: HistoryConfig::default(),
             verify: VerifyConfig::default(),
+            feedback: FeedbackConfig::default(),
         }
     }
 }
 
-const TOP_KEYS: &[&str] =
-    &["title", "base_url", "language", "theme", "description", "phone_region", "publish", "print", "history", "verify"];
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "description",
+    "phone_region",
+    "publish",
+    "print",
+    "history",
+    "verify",
+    "feedback",
+];
 const PUBLISH_KEYS: &[&str] = &["web", "print", "data"];
 const PRINT_KEYS: &[&str] = &[
     "paper",
@@ -245,6 +277,7 @@ const PRINT_KEYS: &[&str] = &[
 ];
 const HISTORY_KEYS: &[&str] = &["transfer_window_days"];
 const VERIFY_KEYS: &[&str] = &["max_age_days"];
+const FEEDBACK_KEYS: &[&str] = &["phone", "url", "report_url"];
 
 /// Reads `<root>/roster.toml`. Mistakes are pushed to `diags` and the field keeps its default.
 pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Config {
@@ -369,8 +402,59 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
         }
         v.finish();
     }
+    if let Some((t, _)) = r.table("feedback") {
+        let mut f = reader::TableReader::new(file, t, "[feedback]", FEEDBACK_KEYS, r.diags);
+        read_feedback(&mut f, &mut config.feedback);
+        f.finish();
+    }
+    if !config.feedback.any() {
+        r.diags.push(
+            Diagnostic::warning(FILE_NAME, "no feedback channel: a citizen who finds a dead number cannot tell anyone")
+                .with_help("add [feedback] with `phone` (值班电话), `url` (留言 page) or `report_url` (a 号码有误？ link beside each number)"),
+        );
+    }
     r.finish();
     config
+}
+
+/// `[feedback]`: a phone number as written (digits and `+ - ( )` and spaces), URLs that are
+/// absolute http(s), and in `report_url` no placeholder but `{id}`, `{field}`, `{district}`.
+fn read_feedback(f: &mut reader::TableReader<'_, '_>, feedback: &mut FeedbackConfig) {
+    let file = f.file().clone();
+    if let Some(t) = f.string("phone") {
+        if t.value.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+            && t.value.chars().any(|c| c.is_ascii_digit())
+        {
+            feedback.phone = Some(t.value);
+        } else {
+            f.diags.push(
+                Diagnostic::at(&file, t.span, format!("`phone` is not a phone number: `{}`", t.value))
+                    .with_help("write the number as it is dialled, e.g. \"12345\" or \"028-8765 4321\""),
+            );
+        }
+    }
+    for key in ["url", "report_url"] {
+        let Some(t) = f.string(key) else { continue };
+        let absolute = normalize_base_url(&t.value).is_some();
+        let unknown = placeholders(&t.value).find(|p| !["id", "field", "district"].contains(p));
+        match (absolute, unknown) {
+            (false, _) => f.diags.push(
+                Diagnostic::at(&file, t.span, format!("`{key}` is not an absolute http(s) URL: `{}`", t.value))
+                    .with_help("write the whole address, e.g. \"https://www.example.gov.cn/liuyan/\""),
+            ),
+            (true, Some(p)) if key == "report_url" => f.diags.push(
+                Diagnostic::at(&file, t.span, format!("unknown placeholder `{{{p}}}` in `report_url`"))
+                    .with_help("`report_url` may hold {id}, {field} and {district}, filled in for each number"),
+            ),
+            _ if key == "url" => feedback.url = Some(t.value),
+            _ => feedback.report_url = Some(t.value),
+        }
+    }
+}
+
+/// The `{name}` placeholders of a URL template.
+fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
 fn read_print(p: &mut reader::TableReader<'_, '_>, print: &mut PrintConfig) {
@@ -544,11 +628,44 @@ mod tests {
     use super::*;
     use crate::diag::SourceFile;
 
+    /// Parses `src`; the warning that a configuration without `[feedback]` gets is left out
+    /// (`feedback_channel` tests it).
     fn parse_str(src: &str) -> (Config, Vec<Diagnostic>) {
         let file = SourceFile::new(FILE_NAME, src);
         let mut diags = Vec::new();
         let c = parse(&file, &mut diags);
+        diags.retain(|d| !d.message.starts_with("no feedback channel"));
         (c, diags)
+    }
+
+    #[test]
+    fn feedback_channel() {
+        let file = SourceFile::new(FILE_NAME, "title = \"x\"\n");
+        let mut diags = Vec::new();
+        parse(&file, &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert!(!diags[0].is_error() && diags[0].message.starts_with("no feedback channel"), "{diags:?}");
+        let (c, diags) = parse_str(
+            "title = \"x\"\n[feedback]\nphone = \"0558-12345\"\nurl = \"https://x.gov.cn/liuyan/\"\nreport_url = \"https://x.gov.cn/jiucuo/?id={id}&f={field}&d={district}\"\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(c.feedback.phone.as_deref(), Some("0558-12345"));
+        assert_eq!(c.feedback.url.as_deref(), Some("https://x.gov.cn/liuyan/"));
+        assert!(c.feedback.report_url.is_some());
+        let (c, diags) = parse_str(
+            "title = \"x\"\n[feedback]\nphone = \"call us\"\nurl = \"x.gov.cn\"\nreport_url = \"https://x.gov.cn/?n={name}\"\n",
+        );
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`phone` is not a phone number: `call us`",
+                "`url` is not an absolute http(s) URL: `x.gov.cn`",
+                "unknown placeholder `{name}` in `report_url`"
+            ]
+        );
+        assert_eq!(diags[2].line_col(), Some((5, 14)));
+        assert!(!c.feedback.any());
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub fn site_from_texts(config: &str, district: &str, editions: &[&str]) -> Vec<D
         pages: Vec::new(),
         districts: vec![DistrictSource { path: "d".into(), meta, editions, edition_files }],
         checks: Vec::new(),
+        reports: Vec::new(),
     };
     let reuse = Reuse { last: None, theme: Some(theme(&config)) };
     let input = Input::Parsed(Box::new(pipeline::Parsed { config, site, diagnostics: diags }));

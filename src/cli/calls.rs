@@ -5,8 +5,9 @@
 //! and the file is saved under the district's `checks/`. The columns after `note` are there for
 //! the caller (who, which post, the number, the answering hours) and are ignored when read
 //! back, except `district` and `number`, which are checked: a sheet made before a number
-//! changed cannot vouch for the new one. Numbers that failed their last call come first, then
-//! stale ones, then the rest by how long ago they were verified.
+//! changed cannot vouch for the new one. Numbers that citizens reported come first (most
+//! reports first), then those that failed their last call, then stale ones, then the rest by how
+//! long ago they were verified.
 
 use std::io::Write;
 use std::path::Path;
@@ -21,8 +22,20 @@ use crate::model::{Field, Roster};
 use crate::render::data::{cell, csv_writer};
 
 /// The columns of the sheet: what the reader reads, then what the caller needs.
-const HEADER: [&str; 11] =
-    ["id", "field", "result", "note", "district", "name", "post", "number", "hours", "last_verified", "last_call"];
+const HEADER: [&str; 12] = [
+    "id",
+    "field",
+    "result",
+    "note",
+    "district",
+    "name",
+    "post",
+    "number",
+    "hours",
+    "last_verified",
+    "last_call",
+    "reports",
+];
 
 pub fn run(root: &Path, district: Option<&str>, opts: &BuildOptions) -> ExitCode {
     let loaded = crate::pipeline::load(root, crate::pipeline::Input::Folder(None), opts);
@@ -48,12 +61,13 @@ pub fn run(root: &Path, district: Option<&str>, opts: &BuildOptions) -> ExitCode
             return ExitCode::from(1);
         }
     }
+    let reported = rows.iter().filter(|r| r.state.open_reports > 0).count();
     let failed = rows.iter().filter(|r| r.state.failed.is_some()).count();
     let stale = rows.iter().filter(|r| r.state.failed.is_none() && r.state.stale).count();
     let folder =
         district.map_or_else(|| "content/checks/".to_owned(), |d| format!("content/{}/checks/", d.trim_matches('/')));
     eprintln!(
-        "{} numbers to call: {failed} failed their last call, {stale} stale (today is {}, the limit {} days). \
+        "{} numbers to call: {reported} reported by citizens, {failed} failed their last call, {stale} stale (today is {}, the limit {} days). \
          Fill in `result` (answered, no-answer, unreachable, wrong-person) and save the sheet as {folder}YYYY-MM-DD.csv, \
          named after the day of the calls.",
         rows.len(),
@@ -91,16 +105,20 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
-    /// Failed first, then stale, then the longest unverified (never verified first).
-    fn key(&self) -> (u8, Option<NaiveDate>, usize, usize, Field) {
-        let rank = if self.state.failed.is_some() {
+    /// Reported first (most reports first), then failed, then stale, then the longest
+    /// unverified (never verified first).
+    fn key(&self) -> (u8, std::cmp::Reverse<usize>, Option<NaiveDate>, usize, usize, Field) {
+        let s = &self.state;
+        let rank = if s.open_reports > 0 {
             0
-        } else if self.state.stale {
+        } else if s.failed.is_some() {
             1
-        } else {
+        } else if s.stale {
             2
+        } else {
+            3
         };
-        (rank, self.state.verified, self.district, self.order, self.field)
+        (rank, std::cmp::Reverse(s.open_reports), s.verified, self.district, self.order, self.field)
     }
 }
 
@@ -145,6 +163,7 @@ fn write(rows: &[Row<'_>], out: &mut dyn Write) -> std::io::Result<()> {
             m.hours.clone().unwrap_or_default(),
             r.state.verified.map(|d| d.to_string()).unwrap_or_default(),
             last_call,
+            if r.state.open_reports > 0 { r.state.open_reports.to_string() } else { String::new() },
         ];
         w.write_record(record.iter().map(|c| cell(c)))?;
     }

@@ -54,6 +54,8 @@ pub struct District {
     pub editions: Vec<std::sync::Arc<Edition>>,
     /// Call-check rounds, oldest first.
     pub rounds: Vec<verify::Round>,
+    /// Citizens' reports of wrong numbers, by file.
+    pub reports: Vec<verify::Report>,
 }
 
 impl District {

@@ -110,7 +110,7 @@ pub fn validate_cached(
     }
     let mut districts = arrange(districts, &site.districts, diags);
     let policy = verify::Policy { today: key.1, max_age_days: opts.max_age_days.unwrap_or(config.verify.max_age_days) };
-    verify::attach(&mut districts, &site.checks, &config, key.1, diags);
+    verify::attach(&mut districts, &site, &config, key.1, diags);
     verify::report(&districts, &site, &config, policy, opts.deny_stale, diags);
     let people = index_people(&districts);
     let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
@@ -175,6 +175,7 @@ fn district(
         depth: source.path.matches('/').count(),
         editions,
         rounds: Vec::new(),
+        reports: Vec::new(),
     }
 }
 

@@ -67,6 +67,18 @@ pub struct Call {
     pub private: bool,
 }
 
+/// A citizen's report that a number is wrong (`reports/YYYY-MM-DD.csv`): open until a call on
+/// or after its day is answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub date: NaiveDate,
+    pub id: String,
+    pub field: Field,
+    pub e164: String,
+    /// As [`Call::private`].
+    pub private: bool,
+}
+
 /// A district's calls of one day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round {
@@ -124,6 +136,8 @@ pub struct NumberState {
     pub failed: Option<(CallResult, NaiveDate)>,
     /// The last call, whatever it reached.
     pub last_call: Option<(CallResult, NaiveDate)>,
+    /// Citizens' reports since the last answered call.
+    pub open_reports: usize,
 }
 
 impl NumberState {
@@ -151,7 +165,13 @@ pub fn state(d: &District, m: &Member, field: Field, policy: Policy) -> Option<N
     let age_days = verified.map(|v| (policy.today - v).num_days());
     let stale = age_days.is_none_or(|a| a > i64::from(policy.max_age_days));
     let failed = last_call.filter(|(r, date)| r.failed() && verified.is_none_or(|v| v < *date));
-    Some(NumberState { verified, age_days, stale, failed, last_call })
+    let open_reports = d
+        .reports
+        .iter()
+        .filter(|r| r.field == field && r.id == m.id && r.e164 == phone.e164)
+        .filter(|r| answered.is_none_or(|a| a < r.date))
+        .count();
+    Some(NumberState { verified, age_days, stale, failed, last_call, open_reports })
 }
 
 /// The member's number `field`, if it has one.
@@ -166,12 +186,13 @@ pub fn phone(m: &Member, field: Field) -> Option<&Phone> {
 /// The number fields, in the order pages show them.
 pub const NUMBERS: [Field; 2] = [Field::OfficePhone, Field::Mobile];
 
-/// Ties every row of `checks` to the number it called and stores the rounds in `districts`.
-/// A row that names an unknown district, id, field or result, a number the member did not
-/// have, or a day after today is an error at its line.
+/// Ties every row of `checks` (and of `reports`) to the number it called (or reported) and
+/// stores the rounds (and reports) in `districts`. A row that names an unknown district, id,
+/// field or result, a number the member did not have, or a day after today is an error at its
+/// line.
 pub fn attach(
     districts: &mut [District],
-    checks: &[CheckSource],
+    site: &SiteSource,
     config: &Config,
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
@@ -179,30 +200,18 @@ pub fn attach(
     let by_path: FxHashMap<String, usize> = districts.iter().enumerate().map(|(i, d)| (d.path.clone(), i)).collect();
     let mut rounds: Vec<FxHashMap<NaiveDate, Vec<Call>>> = vec![FxHashMap::default(); districts.len()];
     let mut seen: FxHashMap<(usize, NaiveDate, String, Field), (String, usize)> = FxHashMap::default();
-    for check in checks {
-        if check.date > today {
-            diags.push(
-                Diagnostic::error(
-                    check.file.path.clone(),
-                    format!("call-check round dated {}, after today ({today})", check.date),
-                )
-                .with_help("name the file after the day the calls were made"),
-            );
-            continue;
-        }
-        if !check.folder.is_empty() && !by_path.contains_key(&check.folder) {
-            continue; // The folder's district has its own error (no district.toml).
-        }
+    for check in usable(&site.checks, &by_path, today, "call-check round", diags) {
         for row in &check.rows {
-            let Some((d, call)) = resolve(districts, &by_path, check, row, config, diags) else { continue };
+            let Some(result) = result(check, row, diags) else { continue };
+            let Some((d, tied)) = resolve(districts, &by_path, check, row, config, diags) else { continue };
             let (line, _) = check.file.line_col(row.span.start);
-            let key = (d, check.date, call.id.clone(), call.field);
+            let key = (d, check.date, tied.id.clone(), tied.field);
             if let Some((file, first)) = seen.get(&key) {
                 diags.push(
                     Diagnostic::at(
                         &check.file,
                         row.span.clone(),
-                        format!("`{}` {} was already called on {}", call.id, call.field.as_str(), check.date),
+                        format!("`{}` {} was already called on {}", tied.id, tied.field.as_str(), check.date),
                     )
                     .with_label(format!("first at {file}:{first}"))
                     .with_help("a round records one result per number; keep the row of the last call"),
@@ -210,17 +219,75 @@ pub fn attach(
                 continue;
             }
             seen.insert(key, (check.file.path.clone(), line));
-            rounds[d].entry(check.date).or_default().push(call);
+            let Tied { id, field, e164, private } = tied;
+            rounds[d].entry(check.date).or_default().push(Call { id, field, e164, result, private });
         }
     }
-    for (district, by_date) in districts.iter_mut().zip(rounds) {
+    let mut reports: Vec<Vec<Report>> = vec![Vec::new(); districts.len()];
+    for file in usable(&site.reports, &by_path, today, "report", diags) {
+        for row in &file.rows {
+            let Some((d, Tied { id, field, e164, private })) = resolve(districts, &by_path, file, row, config, diags)
+            else {
+                continue;
+            };
+            reports[d].push(Report { date: file.date, id, field, e164, private });
+        }
+    }
+    for ((district, by_date), reports) in districts.iter_mut().zip(rounds).zip(reports) {
         let mut list: Vec<Round> = by_date.into_iter().map(|(date, calls)| Round { date, calls }).collect();
         list.sort_by_key(|r| r.date);
         district.rounds = list;
+        district.reports = reports;
     }
 }
 
-/// The district and call of one row, or its error.
+/// The files dated today or before, in a folder of a known district; the others are errors
+/// (or already have one: a folder without district.toml).
+fn usable<'a>(
+    files: &'a [CheckSource],
+    by_path: &FxHashMap<String, usize>,
+    today: NaiveDate,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<&'a CheckSource> {
+    let mut out = Vec::new();
+    for f in files {
+        if f.date > today {
+            diags.push(
+                Diagnostic::error(f.file.path.clone(), format!("{what} dated {}, after today ({today})", f.date))
+                    .with_help("name the file after the day the calls were made, or the reports came in"),
+            );
+        } else if f.folder.is_empty() || by_path.contains_key(&f.folder) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The result of a round's row, or its error.
+fn result(check: &CheckSource, row: &CallSource, diags: &mut Vec<Diagnostic>) -> Option<CallResult> {
+    let text = row.result.as_ref()?;
+    let parsed = CallResult::parse(&text.value);
+    if parsed.is_none() {
+        let mut e = Diagnostic::at(&check.file, text.span.clone(), format!("unknown result `{}`", text.value))
+            .with_help(format!("write one of: {} (or 接通, 未接通, 空号, 停机, 非本人)", CallResult::NAMES.join(", ")));
+        if let Some(m) = did_you_mean(&text.value, &CallResult::NAMES) {
+            e = e.with_label(format!("did you mean `{m}`?"));
+        }
+        diags.push(e);
+    }
+    parsed
+}
+
+/// A row tied to a member's number.
+struct Tied {
+    id: String,
+    field: Field,
+    e164: String,
+    private: bool,
+}
+
+/// The district and number of one row, or its error.
 fn resolve(
     districts: &[District],
     by_path: &FxHashMap<String, usize>,
@@ -228,7 +295,7 @@ fn resolve(
     row: &CallSource,
     config: &Config,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(usize, Call)> {
+) -> Option<(usize, Tied)> {
     let file = &check.file;
     let err = |span: std::ops::Range<usize>, msg: String| Diagnostic::at(file, span, msg);
     let d = match &row.district {
@@ -268,15 +335,6 @@ fn resolve(
             );
             return None;
         }
-    };
-    let Some(result) = CallResult::parse(&row.result.value) else {
-        let mut e = err(row.result.span.clone(), format!("unknown result `{}`", row.result.value))
-            .with_help(format!("write one of: {} (or 接通, 未接通, 空号, 停机, 非本人)", CallResult::NAMES.join(", ")));
-        if let Some(m) = did_you_mean(&row.result.value, &CallResult::NAMES) {
-            e = e.with_label(format!("did you mean `{m}`?"));
-        }
-        diags.push(e);
-        return None;
     };
     let Some(edition) = district.editions.iter().rev().find(|e| e.date <= check.date) else {
         diags.push(err(row.span.clone(), format!("{} has no edition in force on {}", district.name, check.date)));
@@ -327,14 +385,8 @@ fn resolve(
             return None;
         }
     }
-    let call = Call {
-        id: member.id.clone(),
-        field,
-        e164: number.e164.clone(),
-        result,
-        private: member.private.contains(field) || !config.publish.publishes(field),
-    };
-    Some((d, call))
+    let private = member.private.contains(field) || !config.publish.publishes(field);
+    Some((d, Tied { id: member.id.clone(), field, e164: number.e164.clone(), private }))
 }
 
 /// Warnings (errors with `deny`) for the current members whose published numbers are stale or

@@ -69,6 +69,7 @@ fn redact(roster: &Roster, channel: Channel, copies: Option<&Copies>) -> Roster 
         for round in &mut d.rounds {
             round.calls.retain(|c| allowed.contains(c.field) && !c.private);
         }
+        d.reports.retain(|r| allowed.contains(r.field) && !r.private);
     }
     out
 }
@@ -202,6 +203,7 @@ mod tests {
             pages: Vec::new(),
             districts: vec![DistrictSource { path: "d".into(), meta, edition_files: editions.len(), editions }],
             checks: Vec::new(),
+            reports: Vec::new(),
         };
         let roster = crate::model::validate(config, site, &crate::model::Options::default(), &mut diags);
         assert!(!diags.iter().any(crate::diag::Diagnostic::is_error), "{diags:?}");

@@ -71,6 +71,8 @@ pub struct Coverage {
     pub fresh: usize,
     pub stale: usize,
     pub failed: usize,
+    /// Numbers with citizens' reports not yet answered by a call.
+    pub reported: usize,
     /// Fresh per numbers, in whole percent, rounded down.
     pub percent: Option<usize>,
     pub window_days: u32,
@@ -97,6 +99,7 @@ pub fn coverage(r: &Roster, i: usize, allowed: FieldSet, labels: &BTreeMap<Strin
     for (_, m) in e.members() {
         for s in states(d, m, allowed, r.verify) {
             c.numbers += 1;
+            c.reported += usize::from(s.open_reports > 0);
             match (s.failed.is_some(), s.stale) {
                 (true, _) => c.failed += 1,
                 (false, true) => c.stale += 1,
@@ -128,6 +131,9 @@ fn words(c: &mut Coverage, labels: &BTreeMap<String, String>) {
     }
     if c.failed > 0 {
         parts.push(fill("coverage_failed", &[("{n}", c.failed.to_string())]));
+    }
+    if c.reported > 0 {
+        parts.push(fill("coverage_reported", &[("{n}", c.reported.to_string())]));
     }
     c.summary = parts.join(label(labels, "punct_semicolon"));
     c.round_summary = c.last_round.as_ref().map(|round| {

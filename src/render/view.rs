@@ -43,6 +43,7 @@ pub struct SiteView {
     pub latest: Option<String>,
     pub pages: Vec<Link>,
     pub features: Features,
+    pub feedback: FeedbackView,
 }
 
 impl SiteView {
@@ -59,6 +60,11 @@ impl SiteView {
                 .map(|p| Link { name: p.title.clone().unwrap_or_else(|| p.slug.clone()), url: links::page(&p.slug) })
                 .collect(),
             features,
+            feedback: FeedbackView {
+                phone: c.feedback.phone.clone(),
+                tel: c.feedback.phone.as_ref().map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()),
+                url: c.feedback.url.clone(),
+            },
         }
     }
 }
@@ -69,12 +75,32 @@ pub struct PhoneView {
     pub national: String,
     /// 待核实 or a failed call, on the current edition only.
     pub mark: Option<Mark>,
+    /// The 号码有误？ link (`[feedback] report_url`), on the current edition only.
+    pub report: Option<String>,
 }
 
 impl From<&Phone> for PhoneView {
     fn from(p: &Phone) -> Self {
-        PhoneView { e164: p.e164.clone(), national: p.national.clone(), mark: None }
+        PhoneView { e164: p.e164.clone(), national: p.national.clone(), mark: None, report: None }
     }
+}
+
+/// `[feedback]` as pages show it.
+#[derive(Debug, Default, Serialize)]
+pub struct FeedbackView {
+    pub phone: Option<String>,
+    /// The phone as a `tel:` URI: its digits (and a leading `+`).
+    pub tel: Option<String>,
+    pub url: Option<String>,
+}
+
+/// `template` with `{id}`, `{field}` and `{district}` filled in, URL-encoded.
+pub fn report_url(template: &str, id: &str, field: Field, district: &str) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    template
+        .replace("{id}", &utf8_percent_encode(id, NON_ALPHANUMERIC).to_string())
+        .replace("{field}", field.as_str())
+        .replace("{district}", &utf8_percent_encode(district, NON_ALPHANUMERIC).to_string())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,16 +246,20 @@ impl<'a> Views<'a> {
                     .max()
                     .max(m.verified)
                     .map(|d| d.to_string());
-                if office.is_none() && mobile.is_none() && verified == view.verified {
+                let report = self.roster.config.feedback.report_url.as_deref();
+                if office.is_none() && mobile.is_none() && verified == view.verified && report.is_none() {
                     continue;
                 }
                 let mut own = MemberView::clone(view);
                 own.verified = verified;
+                let link = |field| report.map(|t| report_url(t, &m.id, field, &district.path));
                 if let Some(p) = own.office_phone.as_mut() {
                     p.mark = office;
+                    p.report = link(Field::OfficePhone);
                 }
                 if let Some(p) = own.mobile.as_mut() {
                     p.mark = mobile;
+                    p.report = link(Field::Mobile);
                 }
                 *view = Arc::new(own);
             }

@@ -1,4 +1,5 @@
-//! Call-check rounds as written: `checks/YYYY-MM-DD.csv`, one row per number called.
+//! Call-check rounds as written, `checks/YYYY-MM-DD.csv` with one row per number called, and
+//! citizens' reports of wrong numbers, `reports/YYYY-MM-DD.csv` with one row per report.
 //!
 //! An office fills these in with Excel, so the reader takes what Excel writes: a UTF-8 BOM,
 //! CRLF, quoted cells, empty trailing rows, and columns found by their header name in any
@@ -19,7 +20,29 @@ use crate::diag::{Diagnostic, FileRef};
 
 /// The columns roster reads, in the order the call sheet writes them.
 pub const COLUMNS: [&str; 6] = ["id", "field", "result", "note", "district", "number"];
-const REQUIRED: [&str; 3] = ["id", "field", "result"];
+
+/// Which kind of file: a round needs a result per row, a report does not have one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sheet {
+    Round,
+    Report,
+}
+
+impl Sheet {
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Sheet::Round => &["id", "field", "result"],
+            Sheet::Report => &["id", "field"],
+        }
+    }
+
+    fn header(self) -> &'static str {
+        match self {
+            Sheet::Round => "id,field,result,note",
+            Sheet::Report => "id,field,note",
+        }
+    }
+}
 
 /// One round's file.
 #[derive(Debug)]
@@ -39,30 +62,37 @@ pub struct CallSource {
     pub span: Range<usize>,
     pub id: Text,
     pub field: Text,
-    pub result: Text,
+    /// Always there in a round's row; reports have none.
+    pub result: Option<Text>,
     pub note: Option<Text>,
     pub district: Option<Text>,
     pub number: Option<Text>,
 }
 
 /// Parses a round's file; rows that cannot be read are diagnostics and left out.
-pub fn parse(file: &FileRef, date: NaiveDate, folder: &str, diags: &mut Vec<Diagnostic>) -> Option<CheckSource> {
+pub fn parse(
+    file: &FileRef,
+    date: NaiveDate,
+    folder: &str,
+    sheet: Sheet,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<CheckSource> {
     let text = file.text.as_str();
     let records = records(text);
     let Some(((header_span, header), rows)) = records.split_first() else {
         diags.push(
             Diagnostic::error(file.path.clone(), "call-check file is empty")
-                .with_help(format!("the first line is the header: {}", COLUMNS[..4].join(","))),
+                .with_help(format!("the first line is the header: {}", sheet.header())),
         );
         return None;
     };
-    let columns = columns(file, header_span, header, diags)?;
+    let columns = columns(file, header_span, header, sheet, diags)?;
     let mut out = CheckSource { file: file.clone(), date, folder: folder.to_owned(), rows: Vec::new() };
     for (span, cells) in rows {
         if cells.iter().all(|(v, _)| v.trim().is_empty()) {
             continue;
         }
-        if let Some(row) = row(file, span, cells, &columns, diags) {
+        if let Some(row) = row(file, span, cells, &columns, sheet, diags) {
             out.rows.push(row);
         }
     }
@@ -72,7 +102,13 @@ pub fn parse(file: &FileRef, date: NaiveDate, folder: &str, diags: &mut Vec<Diag
 /// Where each column roster reads is, by header name.
 struct Columns([Option<usize>; 6]);
 
-fn columns(file: &FileRef, span: &Range<usize>, header: &[Cell], diags: &mut Vec<Diagnostic>) -> Option<Columns> {
+fn columns(
+    file: &FileRef,
+    span: &Range<usize>,
+    header: &[Cell],
+    sheet: Sheet,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Columns> {
     let mut at = [None; 6];
     for (i, (name, cell)) in header.iter().enumerate() {
         let name = name.trim().to_ascii_lowercase();
@@ -83,16 +119,20 @@ fn columns(file: &FileRef, span: &Range<usize>, header: &[Cell], diags: &mut Vec
         }
         at[k] = Some(i);
     }
-    let missing: Vec<&str> =
-        REQUIRED.iter().copied().filter(|c| at[COLUMNS.iter().position(|k| k == c).unwrap_or(0)].is_none()).collect();
+    let missing: Vec<&str> = sheet
+        .required()
+        .iter()
+        .copied()
+        .filter(|c| at[COLUMNS.iter().position(|k| k == c).unwrap_or(0)].is_none())
+        .collect();
     if !missing.is_empty() {
         let found: Vec<&str> = header.iter().map(|(n, _)| n.as_str()).collect();
         diags.push(
             Diagnostic::at(file, span.clone(), format!("the header has no column {}", missing.join(", ")))
                 .with_label(format!("header: {}", found.join(",")))
                 .with_help(format!(
-                    "the first line names the columns: {} (more columns are allowed and ignored); `roster calls` writes such a sheet",
-                    COLUMNS[..4].join(",")
+                    "the first line names the columns: {} (more columns are allowed and ignored); `roster calls` writes a round's sheet",
+                    sheet.header()
                 )),
         );
         return None;
@@ -105,6 +145,7 @@ fn row(
     span: &Range<usize>,
     cells: &[Cell],
     columns: &Columns,
+    sheet: Sheet,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<CallSource> {
     let mut ok = true;
@@ -133,14 +174,14 @@ fn row(
         empty("id` or `field", diags);
         return None;
     };
-    let Some(result) = result else {
+    if result.is_none() && sheet == Sheet::Round {
         diags.push(
             Diagnostic::at(file, span.clone(), format!("no result for `{}` {}: the row is not counted", id.value, field.value))
                 .as_warning()
                 .with_help("fill in answered, no-answer, unreachable or wrong-person, or delete the row if the number was not called"),
         );
         return None;
-    };
+    }
     Some(CallSource { span: span.clone(), id, field, result, note, district, number })
 }
 
@@ -219,7 +260,7 @@ mod tests {
         let file = SourceFile::new("content/x/checks/2026-01-01.csv", text);
         let mut diags = Vec::new();
         let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        (parse(&file, date, "x", &mut diags), diags)
+        (parse(&file, date, "x", Sheet::Round, &mut diags), diags)
     }
 
     #[test]
@@ -231,7 +272,7 @@ mod tests {
         assert_eq!(c.rows.len(), 2);
         assert_eq!(c.rows[0].id.value, "zhang-san");
         assert_eq!(c.rows[0].note.as_ref().unwrap().value, "秘书接听，说\"在开会\"");
-        assert_eq!(c.rows[1].result.value, "no-answer");
+        assert_eq!(c.rows[1].result.as_ref().unwrap().value, "no-answer");
         assert_eq!(c.file.line_col(c.rows[1].span.start), (4, 1));
         assert_eq!(&c.file.text[c.rows[1].id.span.clone()], "li-si");
     }

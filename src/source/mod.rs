@@ -34,6 +34,8 @@ pub struct SiteSource {
     pub districts: Vec<DistrictSource>,
     /// Every call-check round's file, sorted by file.
     pub checks: Vec<checks::CheckSource>,
+    /// Every file of citizens' reports, sorted by file.
+    pub reports: Vec<checks::CheckSource>,
 }
 
 /// A district folder.
@@ -239,7 +241,13 @@ pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache
     }
     for (rel, date, folder) in &tree.checks {
         match read(rel) {
-            Ok(file) => site.checks.extend(checks::parse(&file, *date, folder, diags)),
+            Ok(file) => site.checks.extend(checks::parse(&file, *date, folder, checks::Sheet::Round, diags)),
+            Err(e) => diags.push(e),
+        }
+    }
+    for (rel, date, folder) in &tree.reports {
+        match read(rel) {
+            Ok(file) => site.reports.extend(checks::parse(&file, *date, folder, checks::Sheet::Report, diags)),
             Err(e) => diags.push(e),
         }
     }

@@ -19,6 +19,8 @@ pub const INDEX_FILE: &str = "_index.md";
 /// The folder of call-check rounds, in a district folder (or in `content/` for rows that name
 /// their district).
 pub const CHECKS_DIR: &str = "checks";
+/// The folder of citizens' reports of wrong numbers, beside `checks`.
+pub const REPORTS_DIR: &str = "reports";
 
 /// The files found under `content/`, as paths relative to the site root.
 #[derive(Debug, Default)]
@@ -30,6 +32,8 @@ pub struct Tree {
     /// Call-check rounds: (file, date from the file name, path of the folder's district, ""
     /// for `content/checks/`), sorted by file.
     pub checks: Vec<(String, NaiveDate, String)>,
+    /// Citizens' reports, as `checks`.
+    pub reports: Vec<(String, NaiveDate, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -89,8 +93,9 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
             None => (String::new(), below.clone()),
         };
         let is_dir = entry.file_type().is_dir();
-        if let Some((district, inner)) = in_checks(&below) {
-            collect_check(&mut tree, rel, district, inner, is_dir, diags);
+        if let Some((folder, district, inner)) = in_dated_folder(&below) {
+            let list = if folder == CHECKS_DIR { &mut tree.checks } else { &mut tree.reports };
+            collect_dated(list, folder, rel, district, inner, is_dir, diags);
             continue;
         }
         if parent.is_empty() && name == PAGES_DIR {
@@ -135,29 +140,39 @@ pub fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Tree {
     tree
 }
 
-/// For a path inside a `checks` folder: the folder's district path and the path below it.
-fn in_checks(below: &str) -> Option<(&str, &str)> {
+/// For a path inside a `checks` or `reports` folder: the folder's name, its district's path
+/// and the path below it.
+fn in_dated_folder(below: &str) -> Option<(&'static str, &str, &str)> {
     let mut start = 0;
     for segment in below.split('/') {
-        if segment == CHECKS_DIR {
+        if let Some(folder) = [CHECKS_DIR, REPORTS_DIR].into_iter().find(|f| *f == segment) {
             let district = below[..start].trim_end_matches('/');
-            return Some((district, below.get(start + segment.len() + 1..).unwrap_or("")));
+            return Some((folder, district, below.get(start + segment.len() + 1..).unwrap_or("")));
         }
         start += segment.len() + 1;
     }
     None
 }
 
-/// A file of a `checks` folder: `YYYY-MM-DD.csv`, the date of the round.
-fn collect_check(tree: &mut Tree, rel: String, district: &str, inner: &str, is_dir: bool, diags: &mut Vec<Diagnostic>) {
+/// A file of a `checks` or `reports` folder: `YYYY-MM-DD.csv`, the day of the calls or reports.
+fn collect_dated(
+    list: &mut Vec<(String, NaiveDate, String)>,
+    folder: &str,
+    rel: String,
+    district: &str,
+    inner: &str,
+    is_dir: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     if inner.is_empty() || (is_dir && inner.contains('/')) {
         return;
     }
+    let what = if folder == CHECKS_DIR { "call-check rounds" } else { "reports of wrong numbers" };
     if is_dir || inner.contains('/') {
         if is_dir {
             diags.push(Diagnostic::warning(
                 rel,
-                "folder ignored: a checks folder holds call-check rounds named YYYY-MM-DD.csv",
+                format!("folder ignored: a {folder} folder holds {what} named YYYY-MM-DD.csv"),
             ));
         }
         return;
@@ -165,17 +180,20 @@ fn collect_check(tree: &mut Tree, rel: String, district: &str, inner: &str, is_d
     let Some(stem) = inner.strip_suffix(".csv") else {
         diags.push(Diagnostic::warning(
             rel,
-            "file ignored: a checks folder holds call-check rounds named YYYY-MM-DD.csv",
+            format!("file ignored: a {folder} folder holds {what} named YYYY-MM-DD.csv"),
         ));
         return;
     };
     match parse_date(stem) {
         Some(date) if chrono::Datelike::year(&date) >= crate::source::reader::EARLIEST_YEAR => {
-            tree.checks.push((rel, date, district.to_owned()))
+            list.push((rel, date, district.to_owned()))
         }
-        _ => diags.push(Diagnostic::error(rel, format!("call-check file name `{inner}` is not a date")).with_help(
-            "name a call-check round after the day the calls were made, as YYYY-MM-DD.csv (e.g. 2026-11-18.csv)",
-        )),
+        _ => {
+            let kind = if folder == CHECKS_DIR { "call-check" } else { "report" };
+            diags.push(Diagnostic::error(rel, format!("{kind} file name `{inner}` is not a date")).with_help(format!(
+                "name the file after the day, as YYYY-MM-DD.csv (e.g. 2026-11-18.csv): {what} are dated files"
+            )))
+        }
     }
 }
 

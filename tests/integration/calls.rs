@@ -63,7 +63,11 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
     let json = roster!(dir, "check", "--today", "2026-11-30", "--format", "json");
     assert_eq!(json.code, 0, "{}", json.stderr);
     assert_eq!(
-        json.stdout.lines().chain(json.stderr.lines()).filter(|l| l.contains("\"severity\":\"warning\"")).count(),
+        json.stdout
+            .lines()
+            .chain(json.stderr.lines())
+            .filter(|l| l.contains("\"severity\":\"warning\"") && l.contains("verified"))
+            .count(),
         2
     );
 
@@ -71,7 +75,10 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
     assert_eq!(sheet.code, 0, "{}", sheet.stderr);
     let text = sheet.stdout.trim_start_matches('\u{feff}');
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("id,field,result,note,district,name,post,number,hours,last_verified,last_call"));
+    assert_eq!(
+        lines.next(),
+        Some("id,field,result,note,district,name,post,number,hours,last_verified,last_call,reports")
+    );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let order: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[1])).collect();
     // Never verified first, then the oldest; the fresh number last.
@@ -81,7 +88,11 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
     );
     assert_eq!(rows[1][7], "028 3812 0001");
     assert_eq!(rows[1][8], "24 小时");
-    assert!(sheet.stderr.contains("4 numbers to call: 0 failed their last call, 3 stale"), "{}", sheet.stderr);
+    assert!(
+        sheet.stderr.contains("4 numbers to call: 0 reported by citizens, 0 failed their last call, 3 stale"),
+        "{}",
+        sheet.stderr
+    );
 
     // The office fills in `result`, as Excel saves it (BOM, CRLF), and keeps the extra columns.
     let mut filled = String::from("\u{feff}");
@@ -150,6 +161,50 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
     assert!(zhang.ends_with(",2025-01-10,unreachable,2026-11-30"), "{zhang}");
     let json = std::fs::read_to_string(out.join("data/roster.json")).unwrap();
     assert!(json.contains(r#""label":"office_phone","value":"+862838120001","note":"24 小时","verified":"2025-01-10","last_call":{"result":"unreachable","date":"2026-11-30"}"#), "{json}");
+}
+
+#[test]
+fn a_citizens_report_puts_the_number_at_the_top_of_the_next_sheet() {
+    let dir = site(&[
+        (
+            "roster.toml",
+            "title = \"测试市\"\nbase_url = \"https://example.org/\"\n[feedback]\nphone = \"12345\"\nreport_url = \"https://example.org/jiucuo/?id={id}&field={field}\"\n",
+        ),
+        ("content/x/district.toml", "name = \"东坡区\"\n"),
+        ("content/x/2025-01-01.toml", EDITION),
+        ("content/x/checks/2026-11-01.csv", "id,field,result\nli-si,mobile,answered\n"),
+        ("content/x/reports/2026-11-20.csv", "\u{feff}id,field,note\r\nli-si,mobile,市民来电：空号\r\n"),
+    ]);
+    let sheet = roster!(dir, "calls", "--today", "2026-11-30");
+    assert_eq!(sheet.code, 0, "{}", sheet.stderr);
+    let first = sheet.stdout.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with("li-si,mobile,,,x,李四,副区长,139 0000 0002,,2026-11-01,answered 2026-11-01,1"),
+        "{}",
+        sheet.stdout
+    );
+    assert!(sheet.stderr.contains("1 reported by citizens"), "{}", sheet.stderr);
+    let run = roster!(dir, "build", "--today", "2026-11-30");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("no feedback channel"), "{}", run.stderr);
+    let page = std::fs::read_to_string(dir.join("public/x/index.html")).unwrap();
+    assert!(page.contains("1 个号码有群众反映尚待核实"), "{page}");
+    assert!(page.contains(r#"<a class="report" href="https://example.org/jiucuo/?id=li%2Dsi&amp;field=mobile"><span class="vh">李四 手机 </span>号码有误？</a>"#), "{page}");
+    assert!(page.contains(r#"值班电话：<a href="tel:12345">12345</a>"#), "{page}");
+    // A bad report row is an error at its line, as a bad round's row is.
+    std::fs::write(dir.join("content/x/reports/2026-11-21.csv"), "id,field,note\nli-si,fax,\n").unwrap();
+    let run = roster!(dir, "check", "--today", "2026-11-30");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("content/x/reports/2026-11-21.csv:2:7") && run.stderr.contains("unknown field `fax`"),
+        "{}",
+        run.stderr
+    );
+    // Once a call on or after the report's day is answered, the report is closed.
+    std::fs::remove_file(dir.join("content/x/reports/2026-11-21.csv")).unwrap();
+    std::fs::write(dir.join("content/x/checks/2026-11-28.csv"), "id,field,result\nli-si,mobile,answered\n").unwrap();
+    let sheet = roster!(dir, "calls", "--today", "2026-11-30");
+    assert!(sheet.stderr.contains("0 reported by citizens"), "{}", sheet.stderr);
 }
 
 #[test]

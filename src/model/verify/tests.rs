@@ -330,3 +330,46 @@ fn deny_stale_makes_them_errors() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn reports_stay_open_until_a_call_on_or_after_their_day_is_answered() {
+    let reports = (
+        "content/x/reports/2026-03-01.csv",
+        "\u{feff}id,field,note\r\na,mobile,市民来电\r\na,mobile,\r\nb,mobile,留言\r\n",
+    );
+    // (files, whose mobile, its open reports, the other one's)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, usize, usize);
+    let cases: [Case<'_>; 4] = [
+        (&[reports], "a", 2, 1),
+        (&[reports, ("content/x/checks/2026-02-01.csv", "id,field,result\na,mobile,answered\n")], "a", 2, 1),
+        (&[reports, ("content/x/checks/2026-03-01.csv", "id,field,result\na,mobile,answered\n")], "a", 0, 1),
+        (&[reports, ("content/x/checks/2026-03-05.csv", "id,field,result\nb,mobile,no-answer\n")], "b", 1, 2),
+    ];
+    for (files, id, open, other) in cases {
+        let (r, diags) = load(files, "2026-03-10");
+        assert!(!diags.iter().any(Diagnostic::is_error), "{diags:?}");
+        assert_eq!(state_of(&r, id, Field::Mobile).open_reports, open, "{files:?}");
+        let other_id = if id == "a" { "b" } else { "a" };
+        assert_eq!(state_of(&r, other_id, Field::Mobile).open_reports, other, "{files:?}");
+    }
+    let bad = [
+        ("id,field,note\nzz,mobile,\n", ":2:", "no member `zz`"),
+        ("id,field,note\nb,office_phone,\n", ":2:", "乙 (`b`) has no office_phone"),
+        ("id,note\na,x\n", ":1:", "the header has no column field"),
+    ];
+    for (text, at, message) in bad {
+        let (_, diags) = load(&[("content/x/reports/2026-03-01.csv", text)], "2026-03-10");
+        let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].starts_with(&format!("content/x/reports/2026-03-01.csv{at}")) && errors[0].contains(message),
+            "{}",
+            errors[0]
+        );
+    }
+    let (_, diags) = load(&[("content/x/reports/2026-04-01.csv", "id,field\na,mobile\n")], "2026-03-10");
+    assert!(
+        diags.iter().any(|d| d.is_error() && d.message == "report dated 2026-04-01, after today (2026-03-10)"),
+        "{diags:?}"
+    );
+}
