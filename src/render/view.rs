@@ -231,18 +231,17 @@ impl<'a> Views<'a> {
         let policy = self.roster.verify;
         for (body, body_views) in edition.bodies.iter().zip(views.iter_mut()) {
             for (m, view) in body.members.iter().zip(body_views.iter_mut()) {
-                let mark = |field: Field| {
-                    (self.allowed.contains(field))
-                        .then(|| district.number_state(m, field, policy))
-                        .flatten()
-                        .and_then(|s| Mark::of(&s, self.labels))
+                let state = |field: Field| {
+                    self.allowed.contains(field).then(|| district.number_state(m, field, policy)).flatten()
                 };
-                let (office, mobile) = (mark(Field::OfficePhone), mark(Field::Mobile));
+                let (office_state, mobile_state) = (state(Field::OfficePhone), state(Field::Mobile));
+                let mark =
+                    |s: &Option<crate::model::verify::NumberState>| s.as_ref().and_then(|s| Mark::of(s, self.labels));
+                let (office, mobile) = (mark(&office_state), mark(&mobile_state));
                 // Shown under the name: the last day one of its numbers was verified.
-                let verified = [Field::OfficePhone, Field::Mobile]
-                    .into_iter()
-                    .filter(|f| self.allowed.contains(*f))
-                    .filter_map(|f| district.number_state(m, f, policy).and_then(|s| s.verified))
+                let verified = [office_state, mobile_state]
+                    .iter()
+                    .filter_map(|s| s.and_then(|s| s.verified))
                     .max()
                     .max(m.verified)
                     .map(|d| d.to_string());

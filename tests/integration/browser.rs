@@ -51,6 +51,23 @@ pub fn wait_until(tab: &Tab, js: &str, secs: u64, what: &str) {
     }
 }
 
+/// The demo site built into a temporary folder (kept while the first value lives), and the
+/// `file://` URL of its output.
+fn built_demo() -> (crate::support::Temp, String) {
+    let dir = crate::support::site_copy("demo");
+    let run = crate::roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = format!("file://{}/", dir.join("public").display());
+    (dir, root)
+}
+
+/// Sets the window (and so the viewport) to `width` × `height` CSS px.
+fn set_size(tab: &Tab, width: f64, height: f64) {
+    let bounds =
+        headless_chrome::types::Bounds::Normal { left: None, top: None, width: Some(width), height: Some(height) };
+    tab.set_bounds(bounds).unwrap();
+}
+
 #[test]
 fn live_reload_shows_an_edit_without_a_manual_reload() {
     let dir = crate::support::site_copy("golden");
@@ -180,19 +197,10 @@ fn click_link(tab: &Tab, selector: &str) {
 
 #[test]
 fn navigation_end_to_end_on_a_phone() {
-    let dir = crate::support::site_copy("demo");
-    let run = crate::roster!(dir, "build");
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let root = format!("file://{}/", dir.join("public").display());
+    let (_dir, root) = built_demo();
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    tab.set_bounds(headless_chrome::types::Bounds::Normal {
-        left: None,
-        top: None,
-        width: Some(390.0),
-        height: Some(844.0),
-    })
-    .unwrap();
+    set_size(&tab, 390.0, 844.0);
     let problems = watch(&tab);
     tab.navigate_to(&format!("{root}index.html")).unwrap();
     tab.wait_until_navigated().unwrap();
@@ -239,10 +247,7 @@ fn navigation_end_to_end_on_a_phone() {
 /// a table its 分工 column is at least 12 em wide (below that width it is a list of cards).
 #[test]
 fn every_width_reads_without_sideways_scroll_or_a_squeezed_duties_column() {
-    let dir = crate::support::site_copy("demo");
-    let run = crate::roster!(dir, "build");
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let root = format!("file://{}/", dir.join("public").display());
+    let (_dir, root) = built_demo();
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     let probe = "JSON.stringify((() => {
@@ -254,13 +259,7 @@ fn every_width_reads_without_sideways_scroll_or_a_squeezed_duties_column() {
     let mut tables_seen = 0;
     for page in ["shili/dongpo/index.html", "shili/dongpo/2024-06-30/index.html", "people/zhao-hai/index.html"] {
         for width in (320..=1600).step_by(40) {
-            tab.set_bounds(headless_chrome::types::Bounds::Normal {
-                left: None,
-                top: None,
-                width: Some(width as f64),
-                height: Some(900.0),
-            })
-            .unwrap();
+            set_size(&tab, width as f64, 900.0);
             tab.navigate_to(&format!("{root}{page}")).unwrap();
             tab.wait_until_navigated().unwrap();
             let value: serde_json::Value = serde_json::from_str(eval(&tab, probe).as_str().unwrap()).unwrap();
@@ -282,10 +281,7 @@ fn every_width_reads_without_sideways_scroll_or_a_squeezed_duties_column() {
 fn axe_finds_no_violation_at_four_widths() {
     let axe = crate::support::repo().join("node_modules/axe-core/axe.min.js");
     let axe = std::fs::read_to_string(&axe).expect("axe-core (./test fetches it: npm install --no-save axe-core)");
-    let dir = crate::support::site_copy("demo");
-    let run = crate::roster!(dir, "build");
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let root = format!("file://{}/", dir.join("public").display());
+    let (_dir, root) = built_demo();
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     let run_axe = "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
@@ -300,13 +296,7 @@ fn axe_finds_no_violation_at_four_widths() {
         "checks/index.html",
     ];
     for width in [390.0, 768.0, 1024.0, 1280.0] {
-        tab.set_bounds(headless_chrome::types::Bounds::Normal {
-            left: None,
-            top: None,
-            width: Some(width),
-            height: Some(900.0),
-        })
-        .unwrap();
+        set_size(&tab, width, 900.0);
         for page in pages {
             tab.navigate_to(&format!("{root}{page}")).unwrap();
             tab.wait_until_navigated().unwrap();
