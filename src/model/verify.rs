@@ -176,9 +176,8 @@ pub fn state(d: &District, m: &Member, field: Field, policy: Policy) -> Option<N
 
 /// The member's number `field`, if it has one.
 pub fn phone(m: &Member, field: Field) -> Option<&Phone> {
-    match field {
-        Field::Mobile => m.mobile.as_ref(),
-        Field::OfficePhone => m.office_phone.as_ref(),
+    match m.get(field) {
+        Some(super::FieldValue::Phone(p)) => Some(p),
         _ => None,
     }
 }

@@ -234,7 +234,7 @@ impl<'a> Views<'a> {
                 let state = |field: Field| {
                     self.allowed.contains(field).then(|| district.number_state(m, field, policy)).flatten()
                 };
-                let (office_state, mobile_state) = (state(Field::OfficePhone), state(Field::Mobile));
+                let [office_state, mobile_state] = crate::model::verify::NUMBERS.map(state);
                 let mark =
                     |s: &Option<crate::model::verify::NumberState>| s.as_ref().and_then(|s| Mark::of(s, self.labels));
                 let (office, mobile) = (mark(&office_state), mark(&mobile_state));
