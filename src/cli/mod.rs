@@ -193,7 +193,7 @@ pub fn main() -> ExitCode {
             }
         }
         Command::New { district, date } => {
-            let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let date = date.unwrap_or_else(crate::model::today);
             match crate::scaffold::new_edition(root, &district, date) {
                 Ok(path) => {
                     println!("wrote {}", crate::source::walk::relative(root, &path));
@@ -210,7 +210,7 @@ pub fn main() -> ExitCode {
             let opts = BuildOptions { today, max_age_days: stale, ..Default::default() };
             calls::run(root, district.as_deref(), &opts)
         }
-        Command::Init { dir } => match crate::scaffold::init(&dir, chrono::Local::now().date_naive()) {
+        Command::Init { dir } => match crate::scaffold::init(&dir, crate::model::today()) {
             Ok(files) => {
                 for f in &files {
                     println!("wrote {}", f.display());

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 
 pub use crate::field::{Field, FieldSet};
 pub use phone::Phone;
+pub(crate) use validate::today;
 pub use validate::{EditionCache, Options, validate, validate_cached};
 
 use crate::config::Config;

@@ -433,3 +433,29 @@ fn a_pdf_over_the_memory_budget_is_refused_before_typesetting() {
     let run = crate::roster!(dir, "check");
     assert!(run.stderr.contains("`max_memory_mb` must be between 64 and 1048576"), "{}", run.stderr);
 }
+
+/// A new site whose only edition takes effect tomorrow publishes nothing yet; its print is
+/// the masthead on one page, whether the page count is free or fixed, and the build says so.
+#[test]
+fn a_site_with_nothing_in_force_yet_prints_one_page() {
+    let dir = temp_dir("nothing-yet").sub("site");
+    assert_eq!(roster!(".", "init", dir.to_str().unwrap()).code, 0);
+    let edition = std::fs::read_dir(dir.join("content/example"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "toml") && !p.ends_with("district.toml"))
+        .expect("the example edition");
+    std::fs::rename(&edition, edition.with_file_name("2026-12-02.toml")).unwrap();
+    for extra in ["", "\npages = 2"] {
+        let config = std::fs::read_to_string(dir.join("roster.toml")).unwrap();
+        std::fs::write(dir.join("roster.toml"), config.replace("columns = 6", &format!("columns = 6{extra}"))).unwrap();
+        let run = roster!(dir, "build");
+        assert_eq!(run.code, 0, "{extra}: {}", run.stderr);
+        assert!(run.stderr.contains("takes effect on 2026-12-02"), "{}", run.stderr);
+        let info = poppler("pdfinfo", &[], &dir.join("public/print/roster.pdf"));
+        assert!(info.lines().any(|l| l.split_whitespace().eq(["Pages:", "1"])), "{extra}: {info}");
+        if !extra.is_empty() {
+            assert!(run.stderr.contains("[print] pages = 2: the roster fills only 1"), "{}", run.stderr);
+        }
+    }
+}

@@ -396,6 +396,9 @@ impl Layout {
     fn from_columns(columns: &[Column], n: usize, overfull: Vec<Unit>) -> Layout {
         let mut pages = Vec::new();
         let mut filled = Vec::new();
+        // Nothing to place (no edition is in force yet) is still one page: the masthead.
+        let empty = [Column::starting_at(0)];
+        let columns = if columns.is_empty() { &empty[..] } else { columns };
         for page in columns.chunks(n) {
             pages.push(page.iter().map(|c| c.pieces.clone()).collect());
             filled.push(page.iter().map(|c| c.height).collect());
