@@ -14,6 +14,12 @@ use crate::field::{Field, FieldSet};
 use crate::source::text::is_slug;
 use crate::source::{reader, text};
 
+mod search;
+mod site;
+
+pub use search::SearchConfig;
+pub use site::{ICP_URL, SiteConfig};
+
 pub const FILE_NAME: &str = "roster.toml";
 
 /// Interface languages of the built-in theme.
@@ -34,6 +40,8 @@ pub struct Config {
     pub history: HistoryConfig,
     pub verify: VerifyConfig,
     pub feedback: FeedbackConfig,
+    pub site: SiteConfig,
+    pub search: SearchConfig,
 }
 
 /// Which fields each output channel may contain.
@@ -240,6 +248,8 @@ impl Default for Config {
             history: HistoryConfig::default(),
             verify: VerifyConfig::default(),
             feedback: FeedbackConfig::default(),
+            site: SiteConfig::default(),
+            search: SearchConfig::default(),
         }
     }
 }
@@ -256,6 +266,8 @@ const TOP_KEYS: &[&str] = &[
     "history",
     "verify",
     "feedback",
+    "site",
+    "search",
 ];
 const PUBLISH_KEYS: &[&str] = &["web", "print", "data"];
 const PRINT_KEYS: &[&str] = &[
@@ -290,7 +302,22 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Config {
         return Config::default();
     }
     match text::read(&path, FILE_NAME) {
-        Ok(file) => parse(&file, diags),
+        Ok(file) => {
+            let config = parse(&file, diags);
+            if let Some(mark) = &config.site.party_gov_mark
+                && !root.join(mark).is_file()
+            {
+                diags.push(
+                    Diagnostic::at(
+                        &file,
+                        config.site.party_gov_mark_span.clone(),
+                        format!("`party_gov_mark`: {mark} does not exist"),
+                    )
+                    .with_help("put the 党政机关网站标识 image there, or remove the line"),
+                );
+            }
+            config
+        }
         Err(d) => {
             diags.push(d);
             Config::default()
@@ -406,6 +433,16 @@ pub fn parse(file: &FileRef, diags: &mut Vec<Diagnostic>) -> Config {
         let mut f = reader::TableReader::new(file, t, "[feedback]", FEEDBACK_KEYS, r.diags);
         read_feedback(&mut f, &mut config.feedback);
         f.finish();
+    }
+    if let Some((t, _)) = r.table("site") {
+        let mut s = reader::TableReader::new(file, t, "[site]", site::KEYS, r.diags);
+        site::read(&mut s, &mut config.site);
+        s.finish();
+    }
+    if let Some((t, _)) = r.table("search") {
+        let mut s = reader::TableReader::new(file, t, "[search]", search::KEYS, r.diags);
+        search::read(&mut s, &mut config.search);
+        s.finish();
     }
     if !config.feedback.any() {
         r.diags.push(
@@ -666,6 +703,41 @@ mod tests {
         );
         assert_eq!(diags[2].line_col(), Some((5, 14)));
         assert!(!c.feedback.any());
+    }
+
+    #[test]
+    fn government_footer_and_synonyms() {
+        let (c, diags) = parse_str(
+            "title = \"x\"\n[site]\norganizer = \"示例市人民政府办公室\"\nsite_id_code = \"5101000035\"\nicp = \"蜀ICP备05003828号-1\"\npolice_filing = \"川公网安备 51010402000001号\"\nparty_gov_mark = \"static/dzjg.png\"\nerror_report_url = \"https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=5101000035\"\n[search.synonyms]\n\"财审\" = [\"财政\", \"审计\"]\n\"一网通办\" = \"政务服务\"\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(c.site.organizer.as_deref(), Some("示例市人民政府办公室"));
+        assert_eq!(
+            c.site.police_url().as_deref(),
+            Some("https://beian.mps.gov.cn/#/query/webSearch?code=51010402000001")
+        );
+        assert_eq!(c.site.party_gov_mark_url(), Some("dzjg.png"));
+        assert!(c.search.synonyms.contains(&("一网通办".to_owned(), vec!["政务服务".to_owned()])), "{:?}", c.search);
+        let (c, diags) = parse_str(
+            "title = \"x\"\n[site]\nsite_id_code = \"51010\"\nicp = \"12345\"\npolice_filing = \"备案\"\nparty_gov_mark = \"../dzjg.png\"\nerror_report_url = \"jiucuo\"\nlogo = 1\n[search]\nsynonyms = { \"城 管\" = [\"城市管理\"], \"低保\" = [], \"社保\" = 3 }\n",
+        );
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`site_id_code` is not a 网站标识码: `51010`",
+                "`icp` is not an ICP 备案号: `12345`",
+                "`police_filing` is not a 公安机关备案号: `备案`",
+                "`party_gov_mark` is not an image under static/: `../dzjg.png`",
+                "`error_report_url` is not an absolute http(s) URL: `jiucuo`",
+                "unknown field `logo` in [site]",
+                "`synonyms.社保` must be a list of strings like [\"a\", \"b\"], found integer",
+                "synonym `低保` stands for nothing",
+                "synonym `城 管` has a space: search splits what is typed at spaces",
+            ]
+        );
+        assert_eq!(diags[0].line_col(), Some((3, 16)));
+        assert!(c.site.site_id_code.is_none() && c.search.synonyms.is_empty());
     }
 
     #[test]

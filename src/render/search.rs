@@ -19,6 +19,9 @@
 //! character found only in post, duties or district; a single letter found in the pinyin other
 //! than at its start; fewer than three digits.
 
+mod readings;
+mod synonyms;
+
 use pinyin::ToPinyin;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,28 +30,35 @@ use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
 use crate::output::Sink;
 
-/// Full pinyin without tones and the initials of a name; other characters are kept in
-/// lowercase (so "Li Ming" gives `liming` and `lm`).
+/// The pinyin of a name without tones, a syllable per character and separated by spaces, and
+/// its initials; a run of other letters and digits is one lowercase syllable (so "Li Ming"
+/// gives `li ming` and `lm`).
 pub fn pinyin_of(name: &str) -> (String, String) {
-    let mut full = String::new();
+    let mut syllables: Vec<String> = Vec::new();
     let mut initials = String::new();
+    let mut in_run = false;
     for (c, py) in name.chars().zip(name.to_pinyin()) {
         match py {
             Some(p) => {
-                full.push_str(p.plain());
+                syllables.push(p.plain().to_owned());
                 initials.push_str(p.first_letter());
+                in_run = false;
             }
             None if c.is_alphanumeric() => {
                 let lower = c.to_lowercase().to_string();
-                if full.is_empty() || !full.ends_with(|x: char| x.is_ascii_alphanumeric()) {
-                    initials.push_str(&lower);
+                match syllables.last_mut() {
+                    Some(last) if in_run => last.push_str(&lower),
+                    _ => {
+                        initials.push_str(&lower);
+                        syllables.push(lower);
+                    }
                 }
-                full.push_str(&lower);
+                in_run = true;
             }
-            None => {}
+            None => in_run = false,
         }
     }
-    (full, initials)
+    (syllables.join(" "), initials)
 }
 
 /// One search entry: `[name, pinyin, initials, post, duties, district, digits, person url,
@@ -123,10 +133,17 @@ fn keys(e: &Entry) -> Vec<(String, char)> {
     grams('n', &name, 2);
     let text = norm(&format!("{}{}{}", e[3], e[4], e[5]));
     grams('t', &text, 2);
-    let pinyin: Vec<char> = e[1].chars().collect();
+    let pinyin: Vec<char> = e[1].chars().filter(|c| *c != ' ').collect();
     grams('p', &pinyin, 2);
     for number in e[6].split(' ') {
         grams('d', &number.chars().collect::<Vec<_>>(), 3);
+    }
+    let syllables: Vec<&str> = e[1].split(' ').filter(|s| !s.is_empty()).collect();
+    for (i, syllable) in syllables.iter().enumerate() {
+        out.push(((*syllable).to_owned(), 's'));
+        if let Some(next) = syllables.get(i + 1) {
+            out.push((format!("{syllable} {next}"), 's'));
+        }
     }
     let initials: Vec<char> = e[2].chars().collect();
     for n in 1..=initials.len().min(2) {
@@ -202,9 +219,18 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
         let bytes = script(&format!("ROSTER_SEARCH_PUT(\"k\",{n},"), &json);
         super::put(sink, &format!("search/k/{n}.js"), bytes).err()
     }));
+    errors.extend(
+        readings::files()
+            .iter()
+            .enumerate()
+            .filter_map(|(n, bytes)| super::put(sink, &format!("search/y/{n}.js"), bytes.clone()).err()),
+    );
+    let synonyms = serde_json::to_string(&synonyms::groups(&ctx.roster.config.search)).unwrap_or_default();
     let manifest = format!(
-        "window.ROSTER_SEARCH = {{\"v\":2,\"count\":{},\"chunk\":{CHUNK},\"buckets\":{buckets}}};\n",
-        items.len()
+        "window.ROSTER_SEARCH = {{\"v\":3,\"count\":{},\"chunk\":{CHUNK},\"buckets\":{buckets},\"readings\":{},\"synonyms\":{}}};\n",
+        items.len(),
+        readings::BUCKETS,
+        synonyms.replace('<', "\\u003c").replace('>', "\\u003e")
     );
     errors.extend(super::put(sink, "search/index.js", manifest.into_bytes()).err());
     #[derive(Serialize)]
@@ -226,9 +252,11 @@ mod tests {
 
     #[test]
     fn pinyin_and_initials() {
-        assert_eq!(pinyin_of("李明"), ("liming".into(), "lm".into()));
-        assert_eq!(pinyin_of("欧阳娜娜"), ("ouyangnana".into(), "oynn".into()));
-        assert_eq!(pinyin_of("买买提·艾力"), ("maimaitiaili".into(), "mmtal".into()));
+        assert_eq!(pinyin_of("李明"), ("li ming".into(), "lm".into()));
+        assert_eq!(pinyin_of("欧阳娜娜"), ("ou yang na na".into(), "oynn".into()));
+        assert_eq!(pinyin_of("买买提·艾力"), ("mai mai ti ai li".into(), "mmtal".into()));
+        assert_eq!(pinyin_of("Li Ming"), ("li ming".into(), "lm".into()));
+        assert_eq!(pinyin_of("王A2"), ("wang a2".into(), "wa".into()));
     }
 
     #[test]
@@ -244,7 +272,7 @@ mod tests {
     fn every_term_finds_its_entries_among_the_keys_of_its_first_gram() {
         let e: Entry = [
             "欧阳 娜娜".into(),
-            "ouyangnana".into(),
+            "ou yang na na".into(),
             "oynn".into(),
             "副区长".into(),
             "负责城市管理".into(),
@@ -261,7 +289,13 @@ mod tests {
             has('t', "城市") && has('t', "长负"),
             "text grams run across post and duties, as the script's text does"
         );
-        assert!(has('p', "ou") && has('p', "na") && has('i', "o") && has('i', "oy") && !has('i', "yn"));
+        assert!(
+            has('p', "ou") && has('p', "na") && has('p', "gn") && has('i', "o") && has('i', "oy") && !has('i', "yn")
+        );
+        assert!(
+            has('s', "yang") && has('s', "ou yang") && has('s', "na na") && !has('s', "ou na"),
+            "syllables and pairs"
+        );
         assert!(has('d', "028") && has('d', "001") && has('d', "862") && !has('d', "1 8"));
     }
 }

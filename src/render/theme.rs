@@ -49,7 +49,8 @@ macro_rules! embed_static {
 }
 
 /// The built-in static files, copied to the output root.
-pub const STATIC: &[(&str, &[u8])] = embed_static!("assets/style.css", "assets/search.js");
+pub const STATIC: &[(&str, &[u8])] =
+    embed_static!("assets/style.css", "assets/search.js", "assets/prefs.js", "assets/favicon.svg", "favicon.ico");
 
 const LABELS: &str = include_str!("../../themes/default/labels.toml");
 

@@ -44,6 +44,13 @@ pub struct SiteView {
     pub pages: Vec<Link>,
     pub features: Features,
     pub feedback: FeedbackView,
+    /// `[site]`: the government-site footer.
+    pub gov: GovView,
+    /// The host of `base_url`, for the `SiteDomain` meta tag.
+    pub domain: String,
+    /// What the search box's placeholder suggests: a real member's name, pinyin, initials
+    /// and number digits, so that each example finds someone.
+    pub search_example: String,
 }
 
 impl SiteView {
@@ -65,8 +72,53 @@ impl SiteView {
                 tel: c.feedback.phone.as_ref().map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()),
                 url: c.feedback.url.clone(),
             },
+            gov: GovView::new(&c.site),
+            domain: c.base_url.split('/').nth(2).unwrap_or_default().to_owned(),
+            search_example: search_example(roster),
         }
     }
+}
+
+/// `[site]` as the footer shows it, with the filing systems' links.
+#[derive(Debug, Default, Serialize)]
+pub struct GovView {
+    pub organizer: Option<String>,
+    pub site_id_code: Option<String>,
+    pub icp: Option<String>,
+    pub icp_url: &'static str,
+    pub police_filing: Option<String>,
+    pub police_url: Option<String>,
+    /// The 党政机关网站标识 image, from the root.
+    pub mark: Option<String>,
+    pub error_report_url: Option<String>,
+}
+
+impl GovView {
+    fn new(c: &crate::config::SiteConfig) -> GovView {
+        GovView {
+            organizer: c.organizer.clone(),
+            site_id_code: c.site_id_code.clone(),
+            icp: c.icp.clone(),
+            icp_url: crate::config::ICP_URL,
+            police_filing: c.police_filing.clone(),
+            police_url: c.police_url(),
+            mark: c.party_gov_mark_url().map(str::to_owned),
+            error_report_url: c.error_report_url.clone(),
+        }
+    }
+}
+
+/// The first current member's name, pinyin, initials and last four digits of a number.
+fn search_example(roster: &Roster) -> String {
+    let member = roster.districts.iter().filter_map(District::current).find_map(|e| e.members().next());
+    let Some((_, m)) = member else { return "李明、liming、lm".into() };
+    let (pinyin, initials) = super::search::pinyin_of(&m.name);
+    let mut parts = vec![m.name.clone(), pinyin.replace(' ', ""), initials];
+    if let Some(p) = m.office_phone.as_ref().or(m.mobile.as_ref()) {
+        let digits = p.digits();
+        parts.push(digits[digits.len().saturating_sub(4)..].to_owned());
+    }
+    parts.join("、")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,11 +148,13 @@ pub struct FeedbackView {
 
 /// `template` with `{id}`, `{field}` and `{district}` filled in, URL-encoded.
 pub fn report_url(template: &str, id: &str, field: Field, district: &str) -> String {
-    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    /// All but RFC 3986's unreserved characters, which a query keeps as they are.
+    const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
     template
-        .replace("{id}", &utf8_percent_encode(id, NON_ALPHANUMERIC).to_string())
+        .replace("{id}", &utf8_percent_encode(id, COMPONENT).to_string())
         .replace("{field}", field.as_str())
-        .replace("{district}", &utf8_percent_encode(district, NON_ALPHANUMERIC).to_string())
+        .replace("{district}", &utf8_percent_encode(district, COMPONENT).to_string())
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -299,6 +299,46 @@ impl<'t, 'i> TableReader<'t, 'i> {
         Some(out)
     }
 
+    /// A sub-table whose keys are the editor's own (`[search.synonyms]`): each key with its
+    /// list of strings (a single string counts as a list of one).
+    pub fn string_lists(&mut self, key: &str) -> Option<Vec<(Text, Vec<Text>)>> {
+        let (table, _) = self.table(key)?;
+        let mut out = Vec::new();
+        for (k, v) in table.iter() {
+            let name = Text { value: k.get_ref().trim().to_owned(), span: k.span() };
+            let items: Vec<&Value<'_>> = match v.get_ref() {
+                DeValue::String(_) => vec![v],
+                DeValue::Array(items) => items.iter().collect(),
+                _ => {
+                    let what = format!("{key}.{}", name.value);
+                    self.type_error(&what, v, "a list of strings like [\"a\", \"b\"]");
+                    continue;
+                }
+            };
+            let mut list = Vec::new();
+            for item in items {
+                match item.get_ref() {
+                    DeValue::String(s) => {
+                        if let Some((at, c)) = chars::forbidden(s, chars::Kind::Plain) {
+                            self.diags.push(chars::forbidden_error(
+                                self.file,
+                                item.span(),
+                                key,
+                                at,
+                                c,
+                                chars::Kind::Plain,
+                            ));
+                        }
+                        list.push(Text { value: s.trim().to_owned(), span: item.span() });
+                    }
+                    _ => self.type_error(&format!("{key}.{}", name.value), item, "a string"),
+                }
+            }
+            out.push((name, list));
+        }
+        Some(out)
+    }
+
     /// An optional sub-table (`[print]`), with its span.
     pub fn table(&mut self, key: &str) -> Option<(&'t DeTable<'i>, Range<usize>)> {
         let value = self.get(key)?;

@@ -243,8 +243,9 @@ fn navigation_end_to_end_on_a_phone() {
     assert!(problems.is_empty(), "console errors: {problems:?} (visited {visited:?})");
 }
 
-/// Issue 18: no page scrolls sideways at any width from 320 to 1600 px, and where the roster is
-/// a table its 分工 column is at least 12 em wide (below that width it is a list of cards).
+/// Issue 18: no page scrolls sideways at any width from 320 to 1600 px, in normal and in 大字
+/// text, and where the roster is a table its 分工 column is at least 12 em wide (below that
+/// width it is a list of cards).
 #[test]
 fn every_width_reads_without_sideways_scroll_or_a_squeezed_duties_column() {
     let (_dir, root) = built_demo();
@@ -254,21 +255,35 @@ fn every_width_reads_without_sideways_scroll_or_a_squeezed_duties_column() {
         const cells = [...document.querySelectorAll('td.c-duties')].filter(c => getComputedStyle(c).display === 'table-cell');
         const em = cells.length ? parseFloat(getComputedStyle(cells[0]).fontSize) : 16;
         const narrowest = cells.length ? Math.min(...cells.map(c => c.getBoundingClientRect().width)) : null;
-        return { width: innerWidth, scroll: document.documentElement.scrollWidth, narrowest, em, tables: cells.length };
+        // What sticks out, innermost first, for the message.
+        const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+            .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 0.5)).slice(0, 4)
+            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + (e.textContent || '').trim().slice(0, 24));
+        return { width: innerWidth, scroll: document.documentElement.scrollWidth, narrowest, em, tables: cells.length, wide };
     })())";
     let mut tables_seen = 0;
-    for page in ["shili/dongpo/index.html", "shili/dongpo/2024-06-30/index.html", "people/zhao-hai/index.html"] {
-        for width in (320..=1600).step_by(40) {
-            set_size(&tab, width as f64, 900.0);
-            tab.navigate_to(&format!("{root}{page}")).unwrap();
-            tab.wait_until_navigated().unwrap();
-            let value: serde_json::Value = serde_json::from_str(eval(&tab, probe).as_str().unwrap()).unwrap();
-            let at = format!("{page} at {width} px: {value}");
-            assert_eq!(value["width"].as_f64(), Some(width as f64), "{at}");
-            assert!(value["scroll"].as_f64().unwrap() <= width as f64, "sideways scroll: {at}");
-            if let Some(narrowest) = value["narrowest"].as_f64() {
-                tables_seen += 1;
-                assert!(narrowest >= 12.0 * value["em"].as_f64().unwrap() - 0.5, "分工 squeezed: {at}");
+    tab.navigate_to(&format!("{root}index.html")).unwrap();
+    tab.wait_until_navigated().unwrap();
+    for mode in ["normal", "large"] {
+        eval(
+            &tab,
+            &format!("localStorage.clear(); if ('{mode}' === 'large') localStorage.setItem('roster-large', '1'); true"),
+        );
+        for page in ["shili/dongpo/index.html", "shili/dongpo/2024-06-30/index.html", "people/zhao-hai/index.html"] {
+            for width in (320..=1600).step_by(40) {
+                set_size(&tab, width as f64, 900.0);
+                tab.navigate_to(&format!("{root}{page}")).unwrap();
+                tab.wait_until_navigated().unwrap();
+                let value: serde_json::Value = serde_json::from_str(eval(&tab, probe).as_str().unwrap()).unwrap();
+                let at = format!("{page} at {width} px in {mode} text: {value}");
+                let class = eval(&tab, "document.documentElement.className");
+                assert_eq!(class == "mode-large", mode == "large", "{at}: {class}");
+                assert_eq!(value["width"].as_f64(), Some(width as f64), "{at}");
+                assert!(value["scroll"].as_f64().unwrap() <= width as f64, "sideways scroll: {at}");
+                if let Some(narrowest) = value["narrowest"].as_f64() {
+                    tables_seen += 1;
+                    assert!(narrowest >= 12.0 * value["em"].as_f64().unwrap() - 0.5, "分工 squeezed: {at}");
+                }
             }
         }
     }
@@ -307,4 +322,175 @@ fn axe_finds_no_violation_at_four_widths() {
         }
     }
     assert!(found.is_empty(), "{found:#?}");
+}
+
+/// A generated district whose names share readings: 黎建平 (li) after 刘强 (liu), 林芳 (lin)
+/// and 梁伟 (liang) in roster order, 王丽 with li as her second syllable; duties written out
+/// in full (城市管理, 最低生活保障).
+fn forgiving_site() -> crate::support::Temp {
+    let people = [
+        ("刘强", "区长", "主持区政府全面工作。"),
+        ("林芳", "副区长", "负责教育、卫生健康工作。"),
+        ("梁伟", "副区长", "负责交通运输工作。"),
+        ("邓小军", "副区长", "负责城市管理、综合执法工作。"),
+        ("王丽", "副区长", "负责最低生活保障和社会救助工作。"),
+        ("黎建平", "副区长", "负责财政、审计工作。"),
+    ];
+    let mut edition = String::from("reason = \"换届\"\n\n[[body]]\nname = \"某区人民政府\"\n");
+    for (i, (name, post, duties)) in people.iter().enumerate() {
+        edition.push_str(&format!(
+            "\n[[body.member]]\nname = \"{name}\"\npost = \"{post}\"\nduties = \"{duties}\"\noffice_phone = \"028-3813 10{i:02}\"\n"
+        ));
+    }
+    let dir = crate::support::site(&[
+        ("content/qu/district.toml", "name = \"某区\"\nkind = \"区\"\n"),
+        ("content/qu/2026-01-01.toml", &edition),
+        (
+            "roster.toml",
+            "title = \"测试市\"\nbase_url = \"https://example.org/\"\n\n[search.synonyms]\n\"财审\" = [\"审计\"]\n",
+        ),
+    ]);
+    let run = crate::roster!(dir, "build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    dir
+}
+
+/// Issue 18: a same-sounding character finds the name (李 finds 黎, 李建萍 finds 黎建平),
+/// after every exact match; "li" ranks the syllable li before liu, lin and liang; 城管 and 低保
+/// find duties written in full, and so do the editor's own synonyms; and the status is empty again once the box is cleared.
+#[test]
+fn search_forgives_homophones_ranks_by_syllable_and_knows_synonyms() {
+    let dir = forgiving_site();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("file://{}", dir.join("public/search/index.html").display())).unwrap();
+    tab.wait_until_navigated().unwrap();
+    assert_eq!(search(&tab, "李"), ["黎建平", "王丽"], "the surname first, then the given name");
+    assert_eq!(search(&tab, "李建萍"), ["黎建平"]);
+    assert_eq!(search(&tab, "黎剑平"), ["黎建平"]);
+    assert_eq!(search(&tab, "丽"), ["王丽", "黎建平"], "the exact character before the sound");
+    assert_eq!(search(&tab, "林"), ["林芳"], "lin is not li");
+    assert_eq!(search(&tab, "li"), ["黎建平", "刘强", "林芳", "梁伟", "王丽"]);
+    assert_eq!(search(&tab, "lin"), ["林芳"]);
+    assert_eq!(search(&tab, "城管"), ["邓小军"]);
+    assert_eq!(search(&tab, "低保"), ["王丽"]);
+    assert_eq!(search(&tab, "城市管理"), ["邓小军"]);
+    assert_eq!(search(&tab, "财审"), ["黎建平"], "[search] synonyms adds the editor's own");
+    let status = "document.getElementById('search-status').textContent";
+    assert!(eval(&tab, status).as_str().unwrap().contains('1'), "{}", eval(&tab, status));
+    // Cleared as a person clears it: select all, delete.
+    eval(&tab, "document.getElementById('q').select(); true");
+    tab.press_key("Backspace").unwrap();
+    wait_until(&tab, &format!("{status} === '' && !document.querySelector('#results li')"), 5, "an empty status");
+}
+
+/// Issue 18: every `[site]` field shows in the footer with its link, the meta tags of a
+/// government site are there (`ColumnName` on inner pages only), the favicon loads, and each
+/// 号码有误？ link carries its member's id, field and district; a site without `[site]` shows
+/// none of it.
+#[test]
+fn the_footer_carries_the_government_fields_and_report_links_name_the_number() {
+    let (_dir, root) = built_demo();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{root}shili/dongpo/index.html")).unwrap();
+    tab.wait_until_navigated().unwrap();
+    let footer = eval(&tab, "document.querySelector('.site-footer').innerText");
+    let footer = footer.as_str().unwrap();
+    for text in [
+        "主办单位：示例市人民政府办公室",
+        "网站标识码：9999000001",
+        "示ICP备00000000号-1",
+        "示公网安备 99999902000001号",
+        "我为政府网站找错",
+        "12345",
+    ] {
+        assert!(footer.contains(text), "{text} in {footer}");
+    }
+    let href = |text: &str| {
+        let js = format!(
+            "[...document.querySelectorAll('.site-footer a')].find(a => a.textContent.includes('{text}'))?.href"
+        );
+        eval(&tab, &js).as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(href("ICP备"), "https://beian.miit.gov.cn/");
+    assert_eq!(href("公网安备"), "https://beian.mps.gov.cn/#/query/webSearch?code=99999902000001");
+    assert_eq!(href("找错"), "https://example.org/zhaocuo/");
+    assert_eq!(href("12345"), "tel:12345");
+    let loaded = "(() => { const i = document.querySelector('.gov-mark'); return i.complete && i.naturalWidth > 0 && i.alt === '党政机关网站标识' })()";
+    wait_until(&tab, loaded, 5, "the 党政机关网站标识 image");
+    let meta = |name: &str| eval(&tab, &format!("document.querySelector('meta[name={name}]')?.content ?? null"));
+    assert_eq!(meta("SiteName"), "示例市领导干部联系方式");
+    assert_eq!(meta("SiteDomain"), "example.org");
+    assert_eq!(meta("SiteIDCode"), "9999000001");
+    assert_eq!(meta("ColumnName"), "示例市");
+    let favicon = "new Promise(ok => { const i = new Image(); i.onload = () => ok(i.naturalWidth); i.onerror = () => ok(0); i.src = document.querySelector('link[rel=icon]').href; })";
+    assert_eq!(tab.evaluate(favicon, true).unwrap().value, Some(serde_json::json!(32)), "favicon.ico");
+    // The 号码有误？ link beside 赵海's office phone names him, the field and the district.
+    let report = eval(&tab, "document.querySelector('a.report').href");
+    assert_eq!(report, "https://example.org/jiucuo/?district=shili%2Fdongpo&id=zhao-hai&field=office_phone");
+    let name = eval(&tab, "document.querySelector('a.report').textContent");
+    assert_eq!(name, "赵海 办公电话 号码有误？");
+    tab.navigate_to(&format!("{root}index.html")).unwrap();
+    tab.wait_until_navigated().unwrap();
+    assert_eq!(meta("ColumnName"), serde_json::Value::Null, "the home page is no column");
+    // Without [site] and [feedback], nothing of it.
+    let out = crate::support::temp_dir("no-gov").sub("public");
+    let run = crate::roster!(crate::support::fixture("golden"), "build", "--output", out.to_str().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    tab.navigate_to(&format!("file://{}", out.join("city/index.html").display())).unwrap();
+    tab.wait_until_navigated().unwrap();
+    assert_eq!(eval(&tab, "document.querySelectorAll('.gov, .feedback, a.report, meta[name=SiteIDCode]').length"), 0);
+    assert_eq!(meta("SiteDomain"), "example.org");
+}
+
+/// The font size of the first element `selector` matches, in px.
+fn font_px(tab: &Tab, selector: &str) -> f64 {
+    let js = format!("parseFloat(getComputedStyle(document.querySelector('{selector}')).fontSize)");
+    eval(tab, &js).as_f64().unwrap_or_else(|| panic!("no {selector}"))
+}
+
+/// Issue 18: 大字 enlarges every text at least 1.3 times and 高对比 is black on white; both
+/// are remembered on the next page (localStorage), and the buttons say whether they are on.
+#[test]
+fn large_text_and_high_contrast_persist_to_the_next_page() {
+    let (_dir, root) = built_demo();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    set_size(&tab, 390.0, 900.0);
+    tab.navigate_to(&format!("{root}shili/dongpo/index.html")).unwrap();
+    tab.wait_until_navigated().unwrap();
+    eval(&tab, "localStorage.clear(); true");
+    tab.reload(true, None).unwrap();
+    wait_until(&tab, "document.readyState === 'complete' && !!document.querySelector('td.c-duties')", 10, "the page");
+    let texts = ["body", "td.c-duties", ".verified", "a.report", ".site-footer", "h1", ".site-nav a"];
+    let before: Vec<f64> = texts.iter().map(|s| font_px(&tab, s)).collect();
+    assert!(before.iter().all(|px| *px >= 14.0), "no text under 14 px: {before:?}");
+    wait_until(&tab, "!document.getElementById('display-options').hidden", 5, "the display options");
+    let pressed = |mode: &str| {
+        eval(&tab, &format!("document.querySelector('button[data-mode={mode}]').getAttribute('aria-pressed')"))
+    };
+    assert_eq!(pressed("large"), "false");
+    tab.find_element("button[data-mode=large]").unwrap().click().unwrap();
+    assert_eq!(pressed("large"), "true");
+    let after: Vec<f64> = texts.iter().map(|s| font_px(&tab, s)).collect();
+    for ((s, b), a) in texts.iter().zip(&before).zip(&after) {
+        assert!(a / b >= 1.3, "{s}: {b} px → {a} px");
+    }
+    assert!(eval(&tab, "document.documentElement.scrollWidth <= innerWidth") == true, "sideways scroll in 大字");
+    tab.find_element("button[data-mode=contrast]").unwrap().click().unwrap();
+    click_link(&tab, "a[href$='people/zhao-hai/index.html']");
+    wait_until(&tab, "location.href.endsWith('people/zhao-hai/index.html')", 10, "the person page");
+    assert_eq!(eval(&tab, "document.documentElement.className"), "mode-large mode-contrast");
+    assert_eq!(pressed("large"), "true");
+    assert_eq!(pressed("contrast"), "true");
+    assert_eq!(eval(&tab, "getComputedStyle(document.body).color"), "rgb(0, 0, 0)");
+    assert!(font_px(&tab, "body") >= 1.3 * before[0]);
+    // Off again, and off on the next page.
+    tab.find_element("button[data-mode=large]").unwrap().click().unwrap();
+    tab.find_element("button[data-mode=contrast]").unwrap().click().unwrap();
+    tab.reload(true, None).unwrap();
+    wait_until(&tab, "document.readyState === 'complete' && !!document.body", 10, "the page");
+    assert_eq!(eval(&tab, "document.documentElement.className"), "");
+    assert_eq!(font_px(&tab, "body"), before[0]);
 }

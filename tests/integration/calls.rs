@@ -189,7 +189,7 @@ fn a_citizens_report_puts_the_number_at_the_top_of_the_next_sheet() {
     assert!(!run.stderr.contains("no feedback channel"), "{}", run.stderr);
     let page = std::fs::read_to_string(dir.join("public/x/index.html")).unwrap();
     assert!(page.contains("1 个号码有群众反映尚待核实"), "{page}");
-    assert!(page.contains(r#"<a class="report" href="https://example.org/jiucuo/?id=li%2Dsi&amp;field=mobile"><span class="vh">李四 手机 </span>号码有误？</a>"#), "{page}");
+    assert!(page.contains(r#"<a class="report" href="https://example.org/jiucuo/?id=li-si&amp;field=mobile"><span class="vh">李四 手机 </span>号码有误？</a>"#), "{page}");
     assert!(page.contains(r#"值班电话：<a href="tel:12345">12345</a>"#), "{page}");
     // A bad report row is an error at its line, as a bad round's row is.
     std::fs::write(dir.join("content/x/reports/2026-11-21.csv"), "id,field,note\nli-si,fax,\n").unwrap();

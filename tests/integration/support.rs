@@ -143,6 +143,7 @@ pub fn site_copy(name: &str) -> Temp {
     if name == "demo" {
         std::fs::copy(repo().join("roster.toml"), dir.join("roster.toml")).unwrap();
         copy_tree(&repo().join("content"), &dir.join("content"));
+        copy_tree(&repo().join("static"), &dir.join("static"));
     } else {
         copy_tree(&fixture(name), &dir);
     }

@@ -1,12 +1,15 @@
 // roster's search: matches the index under search/ by name, pinyin (full or initials), post,
-// duties, district and number digits. No library, no request to any host; results are built
-// with DOM methods, never from HTML strings.
+// duties, district and number digits; forgives a same-sounding character (李 finds 黎) and
+// the short words for what duties spell out (城管 finds 城市管理). No library, no request to
+// any host; results are built with DOM methods, never from HTML strings.
 //
-// The index is split (see src/render/search.rs): search/index.js is the manifest, k/<n>.js
-// hold the keys (a kind and a gram, with the ids of the entries that have it) bucketed by a
-// hash of the gram, r/<n>.js the entries. A term loads the one bucket of its first gram, the
-// entries its keys name are loaded next, and only those are scored. Files are loaded as
-// script tags, so this works from file:// as well as served.
+// The index is split (see src/render/search.rs): search/index.js is the manifest (with the
+// synonym groups), k/<n>.js hold the keys (a kind and a gram, with the ids of the entries
+// that have it) bucketed by a hash of the gram, r/<n>.js the entries, y/<n>.js the readings
+// of Chinese characters. A term loads the readings of its characters, then the buckets of
+// its first gram, of its synonyms' and of its syllables, then the entries its keys name, and
+// only those are scored. Files are loaded as script tags, so this works from file:// as well
+// as served.
 (function () {
   "use strict";
   var manifest = window.ROSTER_SEARCH || { count: 0, chunk: 64, buckets: 1 };
@@ -31,10 +34,11 @@
     return h >>> 0;
   }
 
-  var files = { k: {}, r: {} };
+  var files = { k: {}, r: {}, y: {} };
   var waiting = {};
   window.ROSTER_SEARCH_PUT = function (kind, n, data) {
     files[kind][n] = data;
+    if (kind === "y") addReadings(data);
     var done = waiting[kind + n] || [];
     delete waiting[kind + n];
     done.forEach(function (f) { f(); });
@@ -48,7 +52,7 @@
     waiting[key] = [done];
     var s = document.createElement("script");
     s.src = kind + "/" + n + ".js";
-    s.onerror = function () { window.ROSTER_SEARCH_PUT(kind, n, kind === "k" ? {} : []); };
+    s.onerror = function () { window.ROSTER_SEARCH_PUT(kind, n, kind === "r" ? [] : {}); };
     document.head.appendChild(s);
   }
 
@@ -58,27 +62,68 @@
     numbers.forEach(function (n) { load(kind, n, function () { if (--left === 0) done(); }); });
   }
 
-  // The first gram of a term and the kinds of key that can hold a match; null when the term
+  // Chinese characters, whose readings (search/y/) let a same-sounding name match.
+  function isHan(c) { return /[\u3400-\u4dbf\u4e00-\u9fff]/.test(c); }
+
+  var readings = {};
+  function addReadings(map) {
+    Object.keys(map).forEach(function (r) {
+      Array.from(map[r]).forEach(function (c) { (readings[c] = readings[c] || []).push(r); });
+    });
+  }
+
+  // The synonym groups (城管 → 城市管理), normalised: a term in a group also looks for the others.
+  var synonyms = {};
+  (manifest.synonyms || []).forEach(function (group) {
+    var words = group.map(norm);
+    words.forEach(function (w) { synonyms[w] = words; });
+  });
+
+  // What a term is looked for as: itself and its synonyms.
+  function variants(term) { return synonyms[term] || [term]; }
+
+  // The first gram of a word and the kinds of key that can hold a match; null when the word
   // cannot be looked up (fewer than three digits).
-  function lookup(term) {
-    if (/^\+?\d+$/.test(term)) {
-      var d = term.replace(/^\+/, "");
+  function lookup(word) {
+    if (/^\+?\d+$/.test(word)) {
+      var d = word.replace(/^\+/, "");
       return d.length >= 3 ? { gram: d.slice(0, 3), kinds: ["d"] } : null;
     }
-    var cps = Array.from(term);
-    var latin = /^[a-z]+$/.test(term);
+    var cps = Array.from(word);
+    var latin = /^[a-z]+$/.test(word);
     if (cps.length === 1) return { gram: cps[0], kinds: latin ? ["n", "i"] : ["n"] };
     return { gram: cps[0] + cps[1], kinds: latin ? ["n", "t", "p", "i"] : ["n", "t"] };
   }
 
-  // The ids of the entries that have any of the term's keys, ascending.
-  function candidates(l) {
-    var bucket = files.k[hash(l.gram) % manifest.buckets] || {};
+  // The readings a term of Chinese characters may be heard as, one list per character; null
+  // when it has other characters or one without a known reading.
+  function heard(term) {
+    var cps = Array.from(term);
+    if (!cps.every(isHan)) return null;
+    var out = cps.map(function (c) { return readings[c] || null; });
+    return out.every(Boolean) ? out : null;
+  }
+
+  // The syllable keys (`s`) of a heard term: every reading of its first one or two characters.
+  function soundGrams(h) {
+    var grams = [];
+    h[0].forEach(function (a) {
+      if (h.length === 1) grams.push(a);
+      else h[1].forEach(function (b) { grams.push(a + " " + b); });
+    });
+    return grams;
+  }
+
+  // The ids of the entries that have any of the keys, ascending.
+  function idsOf(probes) {
     var seen = {};
-    l.kinds.forEach(function (kind) {
-      var gaps = bucket[kind + l.gram] || [];
-      var id = 0;
-      for (var i = 0; i < gaps.length; i++) { id += gaps[i]; seen[id] = true; }
+    probes.forEach(function (l) {
+      var bucket = files.k[hash(l.gram) % manifest.buckets] || {};
+      l.kinds.forEach(function (kind) {
+        var gaps = bucket[kind + l.gram] || [];
+        var id = 0;
+        for (var i = 0; i < gaps.length; i++) { id += gaps[i]; seen[id] = true; }
+      });
     });
     return Object.keys(seen).map(Number).sort(function (a, b) { return a - b; });
   }
@@ -93,29 +138,80 @@
     return out;
   }
 
+  function union(a, b) {
+    var seen = {};
+    a.concat(b).forEach(function (id) { seen[id] = true; });
+    return Object.keys(seen).map(Number).sort(function (x, y) { return x - y; });
+  }
+
   function entry(id) {
     var chunk = files.r[Math.floor(id / manifest.chunk)];
     return chunk ? chunk[id % manifest.chunk] : null;
   }
 
-  // [name, pinyin, initials, post, duties, district, digits, person url, district url, numbers]
+  // [name, pinyin (syllables), initials, post, duties, district, digits, person url, district url, numbers]
   function prepare(it) {
-    return { it: it, name: norm(it[0]), py: it[1], ini: it[2], text: norm(it[3] + it[4] + it[5]), digits: it[6] };
+    var syl = it[1] ? it[1].split(" ") : [];
+    return { it: it, name: norm(it[0]), syl: syl, py: syl.join(""), ini: it[2], text: norm(it[3] + it[4] + it[5]), digits: it[6] };
   }
 
-  function score(p, term) {
-    if (/^\+?\d+$/.test(term)) {
-      var d = term.replace(/^\+/, "");
+  // Where in the pinyin `word` starts and ends: 2 on syllable boundaries at both ends, 1 at
+  // the start only, 0 neither; -1 when the pinyin does not hold it.
+  function syllableFit(p, word) {
+    var best = -1, at = 0;
+    for (var i = 0; i < p.syl.length; i++) {
+      if (p.py.indexOf(word, at) === at) {
+        var end = at + word.length, pos = at, fit = 1;
+        for (var j = i; j < p.syl.length && pos < end; j++) pos += p.syl[j].length;
+        if (pos === end) fit = 2;
+        if (fit > best) best = fit;
+      }
+      at += p.syl[i].length;
+    }
+    if (best < 0 && p.py.indexOf(word) >= 0) best = 0;
+    return best;
+  }
+
+  // The score of an entry for one word: exact characters first, then pinyin (on syllable
+  // boundaries before inside them: "li" puts 黎 before 刘, 林 and 梁), then post and duties.
+  function score(p, word) {
+    if (/^\+?\d+$/.test(word)) {
+      var d = word.replace(/^\+/, "");
       return p.digits.indexOf(d) >= 0 ? 3 : 0;
     }
-    if (p.name.indexOf(term) >= 0) return p.name === term ? 10 : 8;
-    if (/^[a-z]+$/.test(term)) {
-      if (p.py === term || p.ini === term) return 9;
-      if (p.py.indexOf(term) === 0 || p.ini.indexOf(term) === 0) return 7;
-      if (p.py.indexOf(term) >= 0) return 5;
+    if (p.name.indexOf(word) >= 0) return p.name === word ? 10 : 8;
+    if (/^[a-z]+$/.test(word)) {
+      if (p.py === word || p.ini === word) return 9;
+      var fit = syllableFit(p, word);
+      var start = p.py.indexOf(word) === 0;
+      if (start && fit === 2) return 7.5;
+      if (p.ini.indexOf(word) === 0) return 7;
+      if (start) return 6;
+      if (fit === 2) return 5;
+      if (fit >= 0) return 4;
     }
-    if (p.text.indexOf(term) >= 0) return 2;
+    if (p.text.indexOf(word) >= 0) return 2;
     return 0;
+  }
+
+  // Whether the name sounds like the heard term: consecutive syllables, each one of the
+  // readings of its character (李明 heard as li ming finds 黎明).
+  function soundsLike(p, h) {
+    for (var i = 0; i + h.length <= p.syl.length; i++) {
+      var all = true;
+      for (var j = 0; j < h.length && all; j++) all = h[j].indexOf(p.syl[i + j]) >= 0;
+      if (all) return p.syl.length === h.length ? 1.5 : i === 0 ? 1.25 : 1;
+    }
+    return 0;
+  }
+
+  // A term's score: the best of its variants; a name that only sounds like it comes after
+  // every exact match.
+  function termScore(p, t) {
+    var best = 0;
+    t.words.forEach(function (w) { best = Math.max(best, score(p, w)); });
+    if (!best && t.heard) best = soundsLike(p, t.heard);
+    return best;
   }
 
   function el(tag, cls, text) {
@@ -167,41 +263,73 @@
 
   var generation = 0;
 
+  // Loads the readings of the terms' Chinese characters, then runs `done`.
+  function loadReadings(terms, done) {
+    var n = manifest.readings || 0, need = {};
+    if (n) terms.forEach(function (t) {
+      Array.from(t).forEach(function (c) { if (isHan(c)) need[hash(c) % n] = true; });
+    });
+    loadAll("y", Object.keys(need).map(Number), done);
+  }
+
   function search() {
-    var terms = input.value.split(/\s+/).map(norm).filter(Boolean);
+    var raw = input.value.split(/\s+/).map(norm).filter(Boolean);
     var mine = ++generation;
-    if (!terms.length) { render([], 0); return; }
-    var lookups = terms.map(lookup);
-    if (lookups.some(function (l) { return !l; })) { render([], 0); return; }
-    var buckets = lookups.map(function (l) { return hash(l.gram) % manifest.buckets; });
-    loadAll("k", buckets, function () {
+    if (!raw.length) { render([], 0); return; }
+    loadReadings(raw, function () {
       if (mine !== generation) return;
-      var ids = candidates(lookups[0]);
-      for (var i = 1; i < lookups.length; i++) ids = intersect(ids, candidates(lookups[i]));
-      var more = ids.length > MAX_CANDIDATES;
-      ids = ids.slice(0, MAX_CANDIDATES);
-      var chunks = [];
-      ids.forEach(function (id) {
-        var c = Math.floor(id / manifest.chunk);
-        if (chunks[chunks.length - 1] !== c) chunks.push(c);
+      var terms = raw.map(function (term) {
+        var words = variants(term);
+        var h = heard(term);
+        return {
+          words: words,
+          heard: h,
+          exact: words.map(lookup).filter(Boolean),
+          sound: h ? soundGrams(h).map(function (g) { return { gram: g, kinds: ["s"] }; }) : []
+        };
       });
-      loadAll("r", chunks, function () {
+      if (terms.some(function (t) { return !t.exact.length; })) { render([], 0); return; }
+      var buckets = {};
+      terms.forEach(function (t) {
+        t.exact.concat(t.sound).forEach(function (l) { buckets[hash(l.gram) % manifest.buckets] = true; });
+      });
+      loadAll("k", Object.keys(buckets).map(Number), function () {
         if (mine !== generation) return;
-        var hits = [];
+        // Entries with the exact keys of every term come first, then those that only sound right.
+        var exact = idsOf(terms[0].exact), any = union(exact, idsOf(terms[0].sound));
+        for (var i = 1; i < terms.length; i++) {
+          var e = idsOf(terms[i].exact);
+          exact = intersect(exact, e);
+          any = intersect(any, union(e, idsOf(terms[i].sound)));
+        }
+        var isExact = {};
+        exact.forEach(function (id) { isExact[id] = true; });
+        var ids = exact.concat(any.filter(function (id) { return !isExact[id]; }));
+        var more = ids.length > MAX_CANDIDATES;
+        ids = ids.slice(0, MAX_CANDIDATES).sort(function (a, b) { return a - b; });
+        var chunks = [];
         ids.forEach(function (id) {
-          var it = entry(id);
-          if (!it) return;
-          var p = prepare(it);
-          var total = 0;
-          for (var i = 0; i < terms.length; i++) {
-            var s = score(p, terms[i]);
-            if (!s) return;
-            total += s;
-          }
-          hits.push({ it: it, s: total });
+          var c = Math.floor(id / manifest.chunk);
+          if (chunks[chunks.length - 1] !== c) chunks.push(c);
         });
-        hits.sort(function (a, b) { return b.s - a.s; });
-        render(hits.slice(0, LIMIT), more ? Math.max(hits.length, LIMIT + 1) : hits.length);
+        loadAll("r", chunks, function () {
+          if (mine !== generation) return;
+          var hits = [];
+          ids.forEach(function (id) {
+            var it = entry(id);
+            if (!it) return;
+            var p = prepare(it);
+            var total = 0;
+            for (var i = 0; i < terms.length; i++) {
+              var s = termScore(p, terms[i]);
+              if (!s) return;
+              total += s;
+            }
+            hits.push({ it: it, s: total, id: id });
+          });
+          hits.sort(function (a, b) { return b.s - a.s || a.id - b.id; });
+          render(hits.slice(0, LIMIT), more ? Math.max(hits.length, LIMIT + 1) : hits.length);
+        });
       });
     });
   }
