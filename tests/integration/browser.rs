@@ -291,7 +291,8 @@ fn every_width_reads_without_sideways_scroll_or_a_squeezed_duties_column() {
 }
 
 /// Issue 18: axe-core (WCAG 2.1 A and AA, and best practices) finds nothing on the home,
-/// district, person, change-log, search and call-check pages at 390, 768, 1024 and 1280 px.
+/// district, person, change-log, search and call-check pages at 390, 768, 1024 and 1280 px;
+/// in 高对比 (with 大字) no text is under 7:1.
 #[test]
 fn axe_finds_no_violation_at_four_widths() {
     let axe = crate::support::repo().join("node_modules/axe-core/axe.min.js");
@@ -321,6 +322,22 @@ fn axe_finds_no_violation_at_four_widths() {
             found.extend(violations.into_iter().map(|v| format!("{page} at {width} px: {v}")));
         }
     }
+    // 高对比: every text at least 7:1 (axe's enhanced contrast rule), in 大字 as well.
+    let enhanced = "axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast-enhanced'] } })
+        .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.any.map(c => c.message).join(' ')).join(', '))))";
+    eval(&tab, "localStorage.setItem('roster-contrast', '1'); localStorage.setItem('roster-large', '1'); true");
+    for width in [390.0, 1280.0] {
+        set_size(&tab, width, 900.0);
+        for page in pages {
+            tab.navigate_to(&format!("{root}{page}")).unwrap();
+            tab.wait_until_navigated().unwrap();
+            assert_eq!(eval(&tab, "document.documentElement.className"), "mode-large mode-contrast");
+            eval(&tab, &format!("{axe}\ntrue"));
+            let violations: Vec<String> = serde_json::from_str(eval(&tab, enhanced).as_str().unwrap()).unwrap();
+            found.extend(violations.into_iter().map(|v| format!("{page} at {width} px in 高对比: {v}")));
+        }
+    }
+    eval(&tab, "localStorage.clear(); true");
     assert!(found.is_empty(), "{found:#?}");
 }
 
