@@ -1,18 +1,23 @@
 //! `/search/`: a page whose small script searches an index of the current roster, loaded as
 //! scripts so that it works from `file://` as well as served. Each entry carries the name, its
-//! pinyin in full and as initials (李明: `liming`, `lm`), post, duties, district and the digits
-//! of the published numbers.
+//! pinyin by syllable and as initials (李明: `li ming`, `lm`), post, duties, district and the
+//! digits of the published numbers.
 //!
 //! At a province's size the whole index is megabytes, so it is split, after Pagefind's
 //! chunked index, and a query loads only what it needs:
-//! - `search/index.js`: the manifest (entry count, chunk size, bucket count);
+//! - `search/index.js`: the manifest (entry count, chunk size, bucket counts, synonyms);
 //! - `search/r/<n>.js`: the entries, [`CHUNK`] per file, in roster order;
 //! - `search/k/<n>.js`: the keys, each with the ids of the entries that have it. A key is a
 //!   kind and a gram: `n` a character or two consecutive characters of the name, `t` two of
-//!   post, duties and district, `p` two letters of the pinyin, `i` the first one or two
-//!   initials, `d` three consecutive digits of a number. Keys are put in buckets by a hash of
-//!   the gram (FNV-1a over UTF-16 units, the same in the script), so every key a search term
-//!   can need is in one file.
+//!   post, duties and district, `p` two letters of the pinyin, `s` a syllable of the pinyin
+//!   or two consecutive ones (`li`, `li jian`: a same-sounding name's key), `i` the first one
+//!   or two initials, `d` three consecutive digits of a number. Keys are put in buckets by a
+//!   hash of the gram (FNV-1a over UTF-16 units, the same in the script), so every key a
+//!   search term can need is in one file;
+//! - `search/y/<n>.js`: the readings of every CJK character ([`readings`]), for a name typed
+//!   with a same-sounding character.
+//!
+//! The manifest also carries the synonym groups ([`synonyms`]): 城管 is looked up as 城市管理.
 //!
 //! A term needs a key of its first gram, so the entries its script loads are a superset of
 //! those it matches, and the script then scores them as before. What is not indexed: a single

@@ -240,12 +240,15 @@
           // kind|national|e164: the kind is shown, and read out with the name in the link.
           var parts = n.split("|");
           var kind = list.getAttribute(parts[0] === "m" ? "data-mobile" : "data-office");
-          tel.appendChild(el("span", "tel-kind", kind + " "));
+          // The kind and its number stay on one line.
+          var item = el("span", "tel-item");
+          item.appendChild(el("span", "tel-kind", kind + " "));
           var a = el("a", "tel");
           a.appendChild(el("span", "vh", it[0] + " " + kind + " "));
           a.appendChild(document.createTextNode(parts[1]));
           a.href = "tel:" + parts[2];
-          tel.appendChild(a);
+          item.appendChild(a);
+          tel.appendChild(item);
           tel.appendChild(document.createTextNode(" "));
         });
         li.appendChild(tel);
