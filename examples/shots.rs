@@ -24,10 +24,17 @@ fn main() {
             .map(String::from)
             .to_vec();
     }
-    let flags: Vec<&OsStr> = ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
-        .iter()
-        .map(OsStr::new)
-        .collect();
+    let flags: Vec<&OsStr> = [
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
     let options = LaunchOptions::default_builder()
         .path(Some("/usr/bin/chromium".into()))
         .sandbox(false)
@@ -40,11 +47,13 @@ fn main() {
     for mode in ["normal", "large"] {
         for page in &pages {
             for width in [390.0, 768.0, 1024.0, 1280.0] {
-                let bounds = |height| Bounds::Normal { left: None, top: None, width: Some(width), height: Some(height) };
+                let bounds =
+                    |height| Bounds::Normal { left: None, top: None, width: Some(width), height: Some(height) };
                 tab.set_bounds(bounds(900.0)).expect("window size");
                 tab.navigate_to(&format!("file://{}/{page}", public.display())).expect("navigate");
                 tab.wait_until_navigated().expect("load");
-                let set = if mode == "large" { "localStorage.setItem('roster-large', '1')" } else { "localStorage.clear()" };
+                let set =
+                    if mode == "large" { "localStorage.setItem('roster-large', '1')" } else { "localStorage.clear()" };
                 tab.evaluate(&format!("{set}; true"), false).expect("storage");
                 tab.reload(true, None).expect("reload");
                 tab.wait_until_navigated().expect("load");
@@ -59,7 +68,12 @@ fn main() {
                         .and_then(|r| r.value)
                         .and_then(|v| v.as_f64())
                         .unwrap_or(height);
-                    let viewport = tab.evaluate("innerHeight", false).ok().and_then(|r| r.value).and_then(|v| v.as_f64()).unwrap_or(height);
+                    let viewport = tab
+                        .evaluate("innerHeight", false)
+                        .ok()
+                        .and_then(|r| r.value)
+                        .and_then(|v| v.as_f64())
+                        .unwrap_or(height);
                     if page_height <= viewport || height >= 4000.0 {
                         break;
                     }
@@ -67,7 +81,8 @@ fn main() {
                     tab.set_bounds(bounds(height)).expect("window size");
                     std::thread::sleep(Duration::from_millis(300));
                 }
-                let png = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true).expect("screenshot");
+                let png =
+                    tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true).expect("screenshot");
                 let name = page.replace(['/', '?', '='], "_").replace(".html", "");
                 let file = out.join(format!("{name}-{width}-{mode}.png"));
                 std::fs::write(&file, png).expect("write");

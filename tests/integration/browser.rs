@@ -511,3 +511,59 @@ fn large_text_and_high_contrast_persist_to_the_next_page() {
     assert_eq!(eval(&tab, "document.documentElement.className"), "");
     assert_eq!(font_px(&tab, "body"), before[0]);
 }
+
+/// Issue 18: every `tel:` link is read out with the person and the kind of number (赵海 办公电话
+/// 028 3813 0001) while it shows the digits alone, every table has a name, and no text on the
+/// way to a number is under 14 px, on a phone as on a desktop.
+#[test]
+fn numbers_and_tables_have_names_and_no_text_is_under_14_px() {
+    let (_dir, root) = built_demo();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let probe = "JSON.stringify((() => {
+        const name = e => e.textContent.replace(/\\s+/g, ' ').trim();
+        const tels = [...document.querySelectorAll('a[href^=\"tel:\"]')].filter(a => !a.closest('.site-footer'));
+        const unnamed = tels.filter(a => a.hasAttribute('aria-label') || !/^\\S+ (办公电话|手机) [0-9 +]+$/.test(name(a)))
+            .map(a => name(a));
+        // What shows: the link without its visually hidden part, which takes no room.
+        const visible = a => [...a.childNodes].filter(n => !(n.nodeType === 1 && n.classList.contains('vh'))).map(n => n.textContent).join('').replace(/\\s+/g, ' ').trim();
+        const hidden = a => [...a.querySelectorAll('.vh')].every(v => v.getBoundingClientRect().width <= 1 && v.getBoundingClientRect().height <= 1);
+        const shown = tels.filter(a => !hidden(a) || !/^[0-9 +]+$/.test(visible(a)) || !name(a).endsWith(visible(a))).map(a => name(a));
+        const tables = [...document.querySelectorAll('table')].filter(t => {
+            const cap = t.querySelector('caption');
+            const by = t.getAttribute('aria-labelledby');
+            const label = by ? by.split(' ').map(id => document.getElementById(id)).filter(Boolean).map(name).join(' ') : '';
+            return !(cap && name(cap)) && !label;
+        }).length;
+        const texts = [...document.querySelectorAll('body *')].filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+            .filter(e => e.getClientRects().length && !e.closest('.vh'));
+        const small = texts.filter(e => parseFloat(getComputedStyle(e).fontSize) < 14).map(e => e.tagName + '.' + e.className + ' ' + name(e).slice(0, 20));
+        return { tels: tels.length, unnamed, shown, tables, count: document.querySelectorAll('table').length, small };
+    })())";
+    let mut seen = (0, 0);
+    for width in [390.0, 1280.0] {
+        set_size(&tab, width, 900.0);
+        for page in [
+            "shili/dongpo/index.html",
+            "people/zhao-hai/index.html",
+            "search/index.html?q=li",
+            "shili/dongpo/changes/index.html",
+            "index.html",
+        ] {
+            tab.navigate_to(&format!("{root}{page}")).unwrap();
+            tab.wait_until_navigated().unwrap();
+            if page.starts_with("search") {
+                wait_until(&tab, "!!document.querySelector('#results .tel')", 10, "search results");
+            }
+            let v: serde_json::Value = serde_json::from_str(eval(&tab, probe).as_str().unwrap()).unwrap();
+            let at = format!("{page} at {width} px: {v}");
+            assert_eq!(v["unnamed"], serde_json::json!([]), "{at}");
+            assert_eq!(v["shown"], serde_json::json!([]), "the digits alone are shown: {at}");
+            assert_eq!(v["tables"], 0, "unnamed tables: {at}");
+            assert_eq!(v["small"], serde_json::json!([]), "text under 14 px: {at}");
+            seen.0 += v["tels"].as_u64().unwrap();
+            seen.1 += v["count"].as_u64().unwrap();
+        }
+    }
+    assert!(seen.0 > 100 && seen.1 > 10, "tel: links and tables were checked: {seen:?}");
+}
