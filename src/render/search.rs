@@ -9,11 +9,12 @@
 //! - `search/r/<n>.js`: the entries, [`CHUNK`] per file, in roster order;
 //! - `search/k/<n>.js`: the keys, each with the ids of the entries that have it. A key is a
 //!   kind and a gram: `n` a character or two consecutive characters of the name, `t` two of
-//!   post, duties and district, `p` two letters of the pinyin, `s` a syllable of the pinyin
-//!   or two consecutive ones (`li`, `li jian`: a same-sounding name's key), `i` the first one
-//!   or two initials, `d` three consecutive digits of a number. Keys are put in buckets by a
-//!   hash of the gram (FNV-1a over UTF-16 units, the same in the script), so every key a
-//!   search term can need is in one file;
+//!   post, duties and district, `p` two letters of the pinyin, `i` the first one or two
+//!   initials, `d` three consecutive digits of a number. Keys are put in buckets by a hash of
+//!   the gram (FNV-1a over UTF-16 units, the same in the script), so every key a search term
+//!   can need is in one file;
+//! - `search/s/<n>.js`: the `s` keys, a syllable of the pinyin or two consecutive ones (`li`,
+//!   `li jian`: how a same-sounding name is found), in smaller buckets of their own;
 //! - `search/y/<n>.js`: the readings of every CJK character ([`readings`]), for a name typed
 //!   with a same-sounding character.
 //!
@@ -111,6 +112,9 @@ pub const CHUNK: usize = 64;
 /// About this many bytes of keys per file of `search/k/`.
 const BUCKET_BYTES: usize = 96 * 1024;
 
+/// About this many bytes of syllable keys per file of `search/s/`.
+const SOUND_BUCKET_BYTES: usize = 16 * 1024;
+
 /// The normalisation of the search script (`norm` in search.js): lowercase, without white
 /// space and the separators people type in names and numbers.
 fn norm(text: &str) -> Vec<char> {
@@ -174,6 +178,29 @@ fn postings(items: &[Entry]) -> Postings {
     map
 }
 
+/// Writes `search/<family>/<n>.js`: the keys (hash of the gram, encoded key) in as many
+/// buckets (a power of two) as hold about `size` bytes each; returns the number of buckets.
+fn write_buckets(
+    sink: &dyn Sink,
+    family: &str,
+    keys: &[(u32, String)],
+    size: usize,
+    errors: &mut Vec<Diagnostic>,
+) -> usize {
+    let total: usize = keys.iter().map(|(_, e)| e.len() + 1).sum();
+    let buckets = total.div_ceil(size).max(1).next_power_of_two();
+    let mut by_bucket: Vec<Vec<&str>> = vec![Vec::new(); buckets];
+    for (h, entry) in keys {
+        by_bucket[*h as usize % buckets].push(entry);
+    }
+    errors.par_extend(by_bucket.par_iter().enumerate().filter_map(|(n, entries)| {
+        let json = format!("{{{}}}", entries.join(","));
+        let bytes = script(&format!("ROSTER_SEARCH_PUT(\"{family}\",{n},"), &json);
+        super::put(sink, &format!("search/{family}/{n}.js"), bytes).err()
+    }));
+    buckets
+}
+
 /// One file of the index: a call that hands its part to the search script. `<` and `>` are
 /// escaped: harmless in a script file, and safe should it ever be inlined.
 fn script(call: &str, json: &str) -> Vec<u8> {
@@ -192,38 +219,30 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
         })
         .collect();
     let postings = postings(&items);
-    // Ids are written as gaps from the one before: a few digits each.
-    let encoded: Vec<(u32, String)> = postings
-        .iter()
-        .flat_map(|(gram, kinds)| {
-            kinds.iter().map(move |(kind, ids)| {
-                let mut text = serde_json::to_string(&format!("{kind}{gram}")).unwrap_or_default();
-                text.push_str(":[");
-                let mut last = 0;
-                for (i, id) in ids.iter().enumerate() {
-                    if i > 0 {
-                        text.push(',');
-                    }
-                    text.push_str(&(id - last).to_string());
-                    last = *id;
+    // Ids are written as gaps from the one before: a few digits each. The syllable keys
+    // (`s`) go to files of their own, smaller ones: a query for a name needs one of them
+    // besides the bucket of its characters.
+    let (mut keys, mut sounds): (Vec<(u32, String)>, Vec<(u32, String)>) = (Vec::new(), Vec::new());
+    for (gram, kinds) in &postings {
+        for (kind, ids) in kinds {
+            let mut text = serde_json::to_string(&format!("{kind}{gram}")).unwrap_or_default();
+            text.push_str(":[");
+            let mut last = 0;
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
                 }
-                text.push(']');
-                (hash(gram), text)
-            })
-        })
-        .collect();
-    drop(postings);
-    let total: usize = encoded.iter().map(|(_, e)| e.len() + 1).sum();
-    let buckets = total.div_ceil(BUCKET_BYTES).max(1).next_power_of_two();
-    let mut by_bucket: Vec<Vec<&str>> = vec![Vec::new(); buckets];
-    for (h, entry) in &encoded {
-        by_bucket[*h as usize % buckets].push(entry);
+                text.push_str(&(id - last).to_string());
+                last = *id;
+            }
+            text.push(']');
+            let list = if *kind == 's' { &mut sounds } else { &mut keys };
+            list.push((hash(gram), text));
+        }
     }
-    errors.par_extend(by_bucket.par_iter().enumerate().filter_map(|(n, entries)| {
-        let json = format!("{{{}}}", entries.join(","));
-        let bytes = script(&format!("ROSTER_SEARCH_PUT(\"k\",{n},"), &json);
-        super::put(sink, &format!("search/k/{n}.js"), bytes).err()
-    }));
+    drop(postings);
+    let buckets = write_buckets(sink, "k", &keys, BUCKET_BYTES, &mut errors);
+    let sound_buckets = write_buckets(sink, "s", &sounds, SOUND_BUCKET_BYTES, &mut errors);
     errors.extend(
         readings::files()
             .iter()
@@ -232,7 +251,7 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
     );
     let synonyms = serde_json::to_string(&synonyms::groups(&ctx.roster.config.search)).unwrap_or_default();
     let manifest = format!(
-        "window.ROSTER_SEARCH = {{\"v\":3,\"count\":{},\"chunk\":{CHUNK},\"buckets\":{buckets},\"readings\":{},\"synonyms\":{}}};\n",
+        "window.ROSTER_SEARCH = {{\"v\":3,\"count\":{},\"chunk\":{CHUNK},\"buckets\":{buckets},\"sounds\":{sound_buckets},\"readings\":{},\"synonyms\":{}}};\n",
         items.len(),
         readings::BUCKETS,
         synonyms.replace('<', "\\u003c").replace('>', "\\u003e")

@@ -212,6 +212,13 @@ fn navigation_end_to_end_on_a_phone() {
         std::thread::sleep(Duration::from_millis(50));
     }
     problems.lock().unwrap().clear();
+    // On a phone the search box and the district tree come before the notice.
+    let order = "['.search-box', 'ul.tree', '.notice'].map(s => document.querySelector(s).getBoundingClientRect().top)";
+    let tops: Vec<f64> = serde_json::from_value(
+        eval(&tab, &format!("JSON.stringify({order})")).as_str().map(|s| serde_json::from_str(s).unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert!(tops[0] < tops[1] && tops[1] < tops[2] && tops[1] < 844.0, "search, tree, notice: {tops:?}");
     let mut visited = vec![eval(&tab, "location.href")];
     // home → district → person → (back to the district) archive → change log → search
     click_link(&tab, "ul.tree a[href$='dongpo/index.html']");
@@ -510,6 +517,13 @@ fn large_text_and_high_contrast_persist_to_the_next_page() {
     wait_until(&tab, "document.readyState === 'complete' && !!document.body", 10, "the page");
     assert_eq!(eval(&tab, "document.documentElement.className"), "");
     assert_eq!(font_px(&tab, "body"), before[0]);
+    // Without JavaScript the page reads as it is and offers no button that cannot work.
+    let plain = browser.new_tab().unwrap();
+    plain.call_method(headless_chrome::protocol::cdp::Emulation::SetScriptExecutionDisabled { value: true }).unwrap();
+    plain.navigate_to(&format!("{root}shili/dongpo/index.html")).unwrap();
+    plain.wait_until_navigated().unwrap();
+    assert_eq!(eval(&plain, "document.getElementById('display-options').getClientRects().length"), 0);
+    assert!(eval(&plain, "document.querySelectorAll('a[href^=\"tel:\"]').length").as_u64().unwrap() > 50);
 }
 
 /// Issue 18: every `tel:` link is read out with the person and the kind of number (赵海 办公电话

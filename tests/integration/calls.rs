@@ -191,6 +191,12 @@ fn a_citizens_report_puts_the_number_at_the_top_of_the_next_sheet() {
     assert!(page.contains("1 个号码有群众反映尚待核实"), "{page}");
     assert!(page.contains(r#"<a class="report" href="https://example.org/jiucuo/?id=li-si&amp;field=mobile"><span class="vh">李四 手机 </span>号码有误？</a>"#), "{page}");
     assert!(page.contains(r#"值班电话：<a href="tel:12345">12345</a>"#), "{page}");
+    // The report link is for the web pages only: not in print, open data, feed, vCards or search.
+    for (path, bytes) in crate::support::read_tree(&dir.join("public")) {
+        let web_page = path.ends_with(".html") && !path.starts_with("print/");
+        let has = bytes.windows(6).any(|w| w == b"jiucuo");
+        assert!(web_page || !has, "{path} has the report link");
+    }
     // A bad report row is an error at its line, as a bad round's row is.
     std::fs::write(dir.join("content/x/reports/2026-11-21.csv"), "id,field,note\nli-si,fax,\n").unwrap();
     let run = roster!(dir, "check", "--today", "2026-11-30");

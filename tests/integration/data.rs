@@ -258,6 +258,9 @@ fn search_index_holds_pinyin_and_only_web_fields() {
     for n in 0..manifest["buckets"].as_u64().unwrap() {
         js.push_str(&std::fs::read_to_string(out.join(format!("search/k/{n}.js"))).unwrap());
     }
+    for n in 0..manifest["sounds"].as_u64().unwrap() {
+        js.push_str(&std::fs::read_to_string(out.join(format!("search/s/{n}.js"))).unwrap());
+    }
     assert_eq!(items.len() as u64, manifest["count"].as_u64().unwrap());
     let zhang = items.iter().find(|i| i[0] == "张三").unwrap();
     assert_eq!(zhang[1], "zhang san", "syllables, for the homophone and syllable-aware search");

@@ -5,8 +5,8 @@
 //
 // The index is split (see src/render/search.rs): search/index.js is the manifest (with the
 // synonym groups), k/<n>.js hold the keys (a kind and a gram, with the ids of the entries
-// that have it) bucketed by a hash of the gram, r/<n>.js the entries, y/<n>.js the readings
-// of Chinese characters. A term loads the readings of its characters, then the buckets of
+// that have it) bucketed by a hash of the gram, s/<n>.js the syllable keys likewise,
+// r/<n>.js the entries, y/<n>.js the readings of Chinese characters. A term loads the readings of its characters, then the buckets of
 // its first gram, of its synonyms' and of its syllables, then the entries its keys name, and
 // only those are scored. Files are loaded as script tags, so this works from file:// as well
 // as served.
@@ -21,6 +21,9 @@
   var LIMIT = 100;
   // A term that could match thousands is scored on the first of them only.
   var MAX_CANDIDATES = 600;
+  // Names that only sound like the term are taken from the entry files that exact matches
+  // load anyway, and from at most this many more.
+  var SOUND_CHUNKS = 4;
 
   function norm(s) { return (s || "").toLowerCase().replace(/[\s\-()（）·.]+/g, ""); }
 
@@ -34,7 +37,7 @@
     return h >>> 0;
   }
 
-  var files = { k: {}, r: {}, y: {} };
+  var files = { k: {}, r: {}, y: {}, s: {} };
   var waiting = {};
   window.ROSTER_SEARCH_PUT = function (kind, n, data) {
     files[kind][n] = data;
@@ -114,11 +117,18 @@
     return grams;
   }
 
+  // The file of a key: its family (k, or s for syllables) and number.
+  function bucketOf(l) {
+    var fam = l.kinds[0] === "s" ? "s" : "k";
+    return { fam: fam, n: hash(l.gram) % (fam === "s" ? manifest.sounds || 1 : manifest.buckets) };
+  }
+
   // The ids of the entries that have any of the keys, ascending.
   function idsOf(probes) {
     var seen = {};
     probes.forEach(function (l) {
-      var bucket = files.k[hash(l.gram) % manifest.buckets] || {};
+      var b = bucketOf(l);
+      var bucket = files[b.fam][b.n] || {};
       l.kinds.forEach(function (kind) {
         var gaps = bucket[kind + l.gram] || [];
         var id = 0;
@@ -292,11 +302,14 @@
         };
       });
       if (terms.some(function (t) { return !t.exact.length; })) { render([], 0); return; }
-      var buckets = {};
+      var need = { k: {}, s: {} };
       terms.forEach(function (t) {
-        t.exact.concat(t.sound).forEach(function (l) { buckets[hash(l.gram) % manifest.buckets] = true; });
+        t.exact.concat(t.sound).forEach(function (l) { var b = bucketOf(l); need[b.fam][b.n] = true; });
       });
-      loadAll("k", Object.keys(buckets).map(Number), function () {
+      var keyFiles = function (done) {
+        loadAll("k", Object.keys(need.k).map(Number), function () { loadAll("s", Object.keys(need.s).map(Number), done); });
+      };
+      keyFiles(function () {
         if (mine !== generation) return;
         // Entries with the exact keys of every term come first, then those that only sound right.
         var exact = idsOf(terms[0].exact), any = union(exact, idsOf(terms[0].sound));
@@ -305,11 +318,23 @@
           exact = intersect(exact, e);
           any = intersect(any, union(e, idsOf(terms[i].sound)));
         }
-        var isExact = {};
-        exact.forEach(function (id) { isExact[id] = true; });
-        var ids = exact.concat(any.filter(function (id) { return !isExact[id]; }));
-        var more = ids.length > MAX_CANDIDATES;
-        ids = ids.slice(0, MAX_CANDIDATES).sort(function (a, b) { return a - b; });
+        var more = exact.length > MAX_CANDIDATES;
+        exact = exact.slice(0, MAX_CANDIDATES);
+        var isExact = {}, inChunk = {}, extra = 0;
+        exact.forEach(function (id) { isExact[id] = true; inChunk[Math.floor(id / manifest.chunk)] = true; });
+        var loaded = Object.keys(inChunk).length, budget = loaded + SOUND_CHUNKS;
+        var sound = any.filter(function (id) {
+          if (isExact[id] || exact.length + extra >= MAX_CANDIDATES) return false;
+          var c = Math.floor(id / manifest.chunk);
+          if (!inChunk[c]) {
+            if (loaded >= budget) return false;
+            inChunk[c] = true;
+            loaded++;
+          }
+          extra++;
+          return true;
+        });
+        var ids = exact.concat(sound).sort(function (a, b) { return a - b; });
         var chunks = [];
         ids.forEach(function (id) {
           var c = Math.floor(id / manifest.chunk);
