@@ -178,6 +178,9 @@ fn postings(items: &[Entry]) -> Postings {
     map
 }
 
+/// A key ready for its file: the hash of its gram and its JSON (`"nli":[3,1,…]`).
+type Encoded = (u32, String);
+
 /// Writes `search/<family>/<n>.js`: the keys (hash of the gram, encoded key) in as many
 /// buckets (a power of two) as hold about `size` bytes each; returns the number of buckets.
 fn write_buckets(
@@ -222,7 +225,7 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
     // Ids are written as gaps from the one before: a few digits each. The syllable keys
     // (`s`) go to files of their own, smaller ones: a query for a name needs one of them
     // besides the bucket of its characters.
-    let (mut keys, mut sounds): (Vec<(u32, String)>, Vec<(u32, String)>) = (Vec::new(), Vec::new());
+    let (mut keys, mut sounds): (Vec<Encoded>, Vec<Encoded>) = (Vec::new(), Vec::new());
     for (gram, kinds) in &postings {
         for (kind, ids) in kinds {
             let mut text = serde_json::to_string(&format!("{kind}{gram}")).unwrap_or_default();
