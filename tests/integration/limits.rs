@@ -132,12 +132,15 @@ fn builds_killed_mid_write_leave_nothing_behind_after_the_next_build() {
             .spawn()
             .unwrap();
         // Wait (at most 120 s: the tests run side by side on two cores) until it writes into its
-        // staging folder, then kill it.
+        // own staging folder (named with its pid; the one a killed build left may still be
+        // there), then kill it.
+        let own = format!(".roster-staging-{}-", child.id());
+        let started = || staging_folders(&out).iter().any(|n| n.contains(&own));
         let start = Instant::now();
-        while staging_folders(&out).is_empty() && start.elapsed() < Duration::from_secs(120) {
+        while !started() && start.elapsed() < Duration::from_secs(120) {
             std::thread::sleep(Duration::from_millis(5));
         }
-        assert!(!staging_folders(&out).is_empty(), "the build never started writing");
+        assert!(started(), "the build never started writing");
         std::thread::sleep(Duration::from_millis(30));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
