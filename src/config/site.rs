@@ -47,39 +47,44 @@ impl SiteConfig {
     }
 }
 
+/// A string of `key` that `valid` accepts; else an error naming the value, with `help`.
+fn checked(r: &mut TableReader<'_, '_>, key: &str, what: &str, valid: fn(&str) -> bool, help: &str) -> Option<String> {
+    let t = r.string(key)?;
+    if valid(&t.value) {
+        return Some(t.value);
+    }
+    let file = r.file();
+    r.diags.push(Diagnostic::at(file, t.span, format!("`{key}` is not {what}: `{}`", t.value)).with_help(help));
+    None
+}
+
 pub(crate) fn read(r: &mut TableReader<'_, '_>, site: &mut SiteConfig) {
     let file = r.file().clone();
+    fn digits(v: &str) -> bool {
+        v.chars().any(|c| c.is_ascii_digit())
+    }
     site.organizer = r.string("organizer").map(|t| t.value);
-    if let Some(t) = r.string("site_id_code") {
-        if t.value.len() == 10 && t.value.chars().all(|c| c.is_ascii_alphanumeric()) {
-            site.site_id_code = Some(t.value);
-        } else {
-            r.diags.push(
-                Diagnostic::at(&file, t.span, format!("`site_id_code` is not a 网站标识码: `{}`", t.value))
-                    .with_help("a 网站标识码 is ten letters and digits, e.g. \"5101000035\" or \"bm04000007\""),
-            );
-        }
-    }
-    if let Some(t) = r.string("icp") {
-        if t.value.contains("ICP") && t.value.chars().any(|c| c.is_ascii_digit()) {
-            site.icp = Some(t.value);
-        } else {
-            r.diags.push(
-                Diagnostic::at(&file, t.span, format!("`icp` is not an ICP 备案号: `{}`", t.value))
-                    .with_help("write it as issued, e.g. \"蜀ICP备05003828号-1\""),
-            );
-        }
-    }
-    if let Some(t) = r.string("police_filing") {
-        if t.value.contains("公网安备") && t.value.chars().any(|c| c.is_ascii_digit()) {
-            site.police_filing = Some(t.value);
-        } else {
-            r.diags.push(
-                Diagnostic::at(&file, t.span, format!("`police_filing` is not a 公安机关备案号: `{}`", t.value))
-                    .with_help("write it as issued, e.g. \"川公网安备 51010402000001号\""),
-            );
-        }
-    }
+    site.site_id_code = checked(
+        r,
+        "site_id_code",
+        "a 网站标识码",
+        |v| v.len() == 10 && v.chars().all(|c| c.is_ascii_alphanumeric()),
+        "a 网站标识码 is ten letters and digits, e.g. \"5101000035\" or \"bm04000007\"",
+    );
+    site.icp = checked(
+        r,
+        "icp",
+        "an ICP 备案号",
+        |v| v.contains("ICP") && digits(v),
+        "write it as issued, e.g. \"蜀ICP备05003828号-1\"",
+    );
+    site.police_filing = checked(
+        r,
+        "police_filing",
+        "a 公安机关备案号",
+        |v| v.contains("公网安备") && digits(v),
+        "write it as issued, e.g. \"川公网安备 51010402000001号\"",
+    );
     if let Some(t) = r.string("party_gov_mark") {
         let image = [".png", ".gif", ".jpg", ".jpeg", ".svg", ".webp"]
             .iter()
@@ -97,18 +102,11 @@ pub(crate) fn read(r: &mut TableReader<'_, '_>, site: &mut SiteConfig) {
             );
         }
     }
-    if let Some(t) = r.string("error_report_url") {
-        if super::normalize_base_url(&t.value).is_some() {
-            site.error_report_url = Some(t.value);
-        } else {
-            r.diags.push(
-                Diagnostic::at(
-                    &file,
-                    t.span,
-                    format!("`error_report_url` is not an absolute http(s) URL: `{}`", t.value),
-                )
-                .with_help("write the whole address of the 我为政府网站找错 page"),
-            );
-        }
-    }
+    site.error_report_url = checked(
+        r,
+        "error_report_url",
+        "an absolute http(s) URL",
+        |v| super::normalize_base_url(v).is_some(),
+        "write the whole address of the 我为政府网站找错 page",
+    );
 }
