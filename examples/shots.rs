@@ -62,18 +62,10 @@ fn main() {
                 // with the height, and the viewport is not quite the window).
                 let mut height = 900.0;
                 for _ in 0..4 {
-                    let page_height = tab
-                        .evaluate("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)", false)
-                        .ok()
-                        .and_then(|r| r.value)
-                        .and_then(|v| v.as_f64())
-                        .unwrap_or(height);
-                    let viewport = tab
-                        .evaluate("innerHeight", false)
-                        .ok()
-                        .and_then(|r| r.value)
-                        .and_then(|v| v.as_f64())
-                        .unwrap_or(height);
+                    let page_height =
+                        number(&tab, "Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
+                            .unwrap_or(height);
+                    let viewport = number(&tab, "innerHeight").unwrap_or(height);
                     if page_height <= viewport || height >= 4000.0 {
                         break;
                     }
@@ -90,4 +82,9 @@ fn main() {
             }
         }
     }
+}
+
+/// The number `js` evaluates to in the page, if it is one.
+fn number(tab: &headless_chrome::Tab, js: &str) -> Option<f64> {
+    tab.evaluate(js, false).ok()?.value?.as_f64()
 }
