@@ -8,12 +8,12 @@
 
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::field::Field;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Level};
-use codespan_reporting::files::{Files, SimpleFile};
+use codespan_reporting::files::{self as cs_files, Files};
 use codespan_reporting::term;
 
 /// A file of the site as it was read: its path relative to the site root, with `/`
@@ -22,6 +22,9 @@ use codespan_reporting::term;
 pub struct SourceFile {
     pub path: String,
     pub text: String,
+    /// Byte offsets of the line starts, computed on the first diagnostic that needs them: a
+    /// file with thousands of diagnostics (every member stale) is indexed once, not once each.
+    lines: OnceLock<Vec<usize>>,
 }
 
 /// A shared handle on a [`SourceFile`]; parsed values keep one so errors can quote them.
@@ -29,17 +32,51 @@ pub type FileRef = Arc<SourceFile>;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> FileRef {
-        Arc::new(SourceFile { path: path.into(), text: text.into() })
+        Arc::new(SourceFile { path: path.into(), text: text.into(), lines: OnceLock::new() })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let file = SimpleFile::new(&self.path, &self.text);
         let offset = clamp_to_char_boundary(&self.text, offset);
-        match file.location((), offset) {
+        match self.location((), offset) {
             Ok(loc) => (loc.line_number, loc.column_number),
             Err(_) => (1, 1),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| cs_files::line_starts(&self.text).collect())
+    }
+}
+
+/// The file as codespan quotes it, with the line index cached in the file.
+impl<'a> Files<'a> for SourceFile {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, cs_files::Error> {
+        Ok(&self.path)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, cs_files::Error> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, cs_files::Error> {
+        Ok(self.line_starts().binary_search(&byte_index).unwrap_or_else(|next| next - 1))
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, cs_files::Error> {
+        let starts = self.line_starts();
+        let start = |i: usize| match i.cmp(&starts.len()) {
+            std::cmp::Ordering::Less => Ok(starts[i]),
+            std::cmp::Ordering::Equal => Ok(self.text.len()),
+            std::cmp::Ordering::Greater => {
+                Err(cs_files::Error::LineTooLarge { given: i, max: starts.len().saturating_sub(1) })
+            }
+        };
+        Ok(start(line_index)?..start(line_index + 1)?)
     }
 }
 
@@ -298,17 +335,17 @@ fn render_human(diag: &Diagnostic, color: bool) -> String {
     if let Some(help) = &diag.help {
         report = report.with_notes(vec![format!("help: {help}")]);
     }
-    let files = SimpleFile::new(file.path.as_str(), file.text.as_str());
+    let files: &SourceFile = file;
     let config = term::Config::default();
     if color {
         let styles = term::Styles::default();
         let mut buffer = term::termcolor::Buffer::ansi();
         let mut writer = term::StylesWriter::new(&mut buffer, &styles);
-        if term::emit_to_write_style(&mut writer, &config, &files, &report).is_ok() {
+        if term::emit_to_write_style(&mut writer, &config, files, &report).is_ok() {
             return String::from_utf8_lossy(buffer.as_slice()).into_owned();
         }
     }
-    term::emit_into_string(&config, &files, &report).unwrap_or_else(|_| render_unplaced(diag))
+    term::emit_into_string(&config, files, &report).unwrap_or_else(|_| render_unplaced(diag))
 }
 
 /// A diagnostic about a folder or an unreadable file: no line to quote.
@@ -355,7 +392,10 @@ fn render_json(diag: &Diagnostic) -> String {
     };
     let source_line = match (&diag.file, line) {
         (Some(file), Some(line)) if diag.private.is_none() => {
-            file.text.lines().nth(line - 1).filter(|l| l.len() <= MAX_QUOTED_LINE).map(str::to_owned)
+            let text = file.line_range((), line - 1).map_or("", |range| &file.text[range]);
+            let text = text.strip_suffix('\n').unwrap_or(text);
+            let text = text.strip_suffix('\r').unwrap_or(text);
+            (text.len() <= MAX_QUOTED_LINE).then(|| text.to_owned())
         }
         _ => None,
     };

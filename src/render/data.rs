@@ -2,6 +2,7 @@
 //! roster and the change log as CSV for spreadsheets (`roster.csv`, `changes.csv`), and a page
 //! that lists them. Everything here is made from the roster redacted for the `data` channel.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::changes::{Labels, describe};
@@ -20,15 +21,14 @@ pub fn render(ctx: &Ctx<'_>, data: &Published, sink: &dyn Sink) -> Vec<Diagnosti
     let stream = |name: &str, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>| {
         sink.put_stream(name, write).map_err(|e| Diagnostic::error(name, format!("cannot write output: {e}")))
     };
-    [
-        stream("data/roster.json", &mut |w| popolo(roster, w)),
-        stream("data/roster.csv", &mut |w| roster_csv(roster, w)),
-        stream("data/changes.csv", &mut |w| changes_csv(roster, history, &ctx.theme.labels, w)),
-        page(ctx, roster, sink),
-    ]
-    .into_iter()
-    .filter_map(Result::err)
-    .collect()
+    // Each file is written by one thread, the four side by side.
+    let jobs: [&(dyn Fn() -> Result<(), Diagnostic> + Sync); 4] = [
+        &|| stream("data/roster.json", &mut |w| popolo(roster, w)),
+        &|| stream("data/roster.csv", &mut |w| roster_csv(roster, w)),
+        &|| stream("data/changes.csv", &mut |w| changes_csv(roster, history, &ctx.theme.labels, w)),
+        &|| page(ctx, roster, sink),
+    ];
+    jobs.par_iter().filter_map(|job| job().err()).collect()
 }
 
 fn page(ctx: &Ctx<'_>, roster: &Roster, sink: &dyn Sink) -> Result<(), Diagnostic> {

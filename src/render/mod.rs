@@ -20,9 +20,7 @@ pub(crate) mod verify;
 pub(crate) mod view;
 pub(crate) mod web;
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -38,9 +36,8 @@ use view::{Features, SiteView};
 
 /// What every page renderer needs, built once per build.
 pub struct Ctx<'a> {
-    /// Unique per build (see [`Ctx::page_at`]).
-    id: u64,
-    /// Site, labels and language as template values.
+    /// Site, labels and language as template values: converted once per build, and shared by
+    /// every page's context (Tera's maps are reference-counted, so a page clones pointers).
     base: tera::Context,
     /// The site folder (the print stage reads fonts and, for warnings, edition files there).
     #[cfg_attr(not(feature = "pdf"), allow(dead_code))]
@@ -64,7 +61,6 @@ impl<'a> Ctx<'a> {
     fn new(root: &'a std::path::Path, web: &'a Published, theme: &'a Theme, features: Features) -> Ctx<'a> {
         let site = SiteView::new(web.roster(), features);
         Ctx {
-            id: next_id(),
             base: base_context(&site, &theme.labels, &web.roster().config.language),
             root,
             roster: web.roster(),
@@ -84,8 +80,8 @@ impl<'a> Ctx<'a> {
 
     /// As [`Ctx::page`], with an explicit prefix for links to the site root.
     ///
-    /// The common part of the context (site, labels, language) is serialised once per thread
-    /// and build, not once per page; the page's own keys are added for one render and removed.
+    /// The page's fields are serialised straight into Tera's values (no JSON in between) and
+    /// added to a copy of the common context, which shares its values with every other page.
     pub fn page_at<T: Serialize>(
         &self,
         template: &str,
@@ -94,40 +90,19 @@ impl<'a> Ctx<'a> {
         page: &T,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
-        let internal = |e: String| Diagnostic::error(out, format!("internal error preparing {template}: {e}"));
-        let mut value = serde_json::to_value(page).map_err(|e| internal(e.to_string()))?;
-        let map = value.as_object_mut().ok_or_else(|| internal("page data is not a map".to_owned()))?;
-        map.insert("root".to_owned(), root.into());
-        map.insert("canonical".to_owned(), links::absolute(&self.roster.config.base_url, out).into());
-        let keys: Vec<String> = map.keys().cloned().collect();
-        let own = tera::Context::from_value(value).map_err(|e| internal(e.to_string()))?;
-        let html = BASE.with(|cell| {
-            let mut cell = cell.borrow_mut();
-            if cell.as_ref().is_none_or(|(id, _)| *id != self.id) {
-                *cell = Some((self.id, self.base.clone()));
-            }
-            let (_, context) = cell.as_mut().expect("just set");
-            context.extend(own);
-            let result = self.theme.tera.render(template, context);
-            for k in &keys {
-                context.remove(k);
-            }
-            result
-        });
-        let html = html.map_err(|e| template_error(self.theme, template, out, &e))?;
-        put(sink, out, html.into_bytes())
+        let own = tera::Context::from_serialize(page)
+            .map_err(|e| Diagnostic::error(out, format!("internal error preparing {template}: {e}")))?;
+        let mut context = self.base.clone();
+        context.extend(own);
+        context.insert("root", &root);
+        context.insert("canonical", &links::absolute(&self.roster.config.base_url, out));
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.theme
+            .tera
+            .render_to(template, &context, &mut html)
+            .map_err(|e| template_error(self.theme, template, out, &e))?;
+        put(sink, out, html)
     }
-}
-
-thread_local! {
-    /// The common template context of the build with this id, per rendering thread.
-    static BASE: RefCell<Option<(u64, tera::Context)>> = const { RefCell::new(None) };
-}
-
-/// A new id for each [`Ctx`], so a thread never reuses another build's context.
-fn next_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// The part of every page's context that is the same for the whole build.
@@ -141,8 +116,7 @@ fn base_context(site: &SiteView, labels: &BTreeMap<String, String>, language: &s
 
 /// A template that fails to render, reported at its theme file.
 fn template_error(theme: &Theme, template: &str, out: &str, err: &tera::Error) -> Diagnostic {
-    let message = theme::error_chain(err);
-    Diagnostic::error(theme.file_of(template, &message), message).with_help(format!(
+    theme.diagnostic(template, err).with_help(format!(
         "rendering {out} with template {template} failed; check the template against the variables documented in the README (Themes)"
     ))
 }
@@ -261,9 +235,11 @@ pub fn site(
         drop(t);
     }
     if parts.data {
-        let _t = crate::timing::stage("render: data, search");
+        let t = crate::timing::stage("render: open data");
         let data = Published::new(roster, full_history, Channel::Data, job.copies);
         errors.extend(data::render(&ctx, &data, sink));
+        drop(t);
+        let _t = crate::timing::stage("render: search, sitemap");
         errors.extend(search::render(&ctx, sink));
         errors.extend(sitemap::render(&ctx, sink));
     }

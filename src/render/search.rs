@@ -72,11 +72,15 @@ pub fn pinyin_of(name: &str) -> (String, String) {
 /// `m` for the mobile) separated by spaces.
 type Entry = [String; 10];
 
+/// The entries of every current member, in roster order (districts in parallel).
 fn entries(ctx: &Ctx<'_>) -> Vec<Entry> {
-    let r = ctx.roster;
+    let per_district: Vec<Vec<Entry>> = ctx.roster.districts.par_iter().map(district_entries).collect();
+    per_district.into_iter().flatten().collect()
+}
+
+fn district_entries(d: &crate::model::District) -> Vec<Entry> {
     let mut out = Vec::new();
-    for d in &r.districts {
-        let Some(e) = d.current() else { continue };
+    if let Some(e) = d.current() {
         for (_, m) in e.members() {
             let (full, initials) = pinyin_of(&m.name);
             let digits: Vec<String> = [m.office_phone.as_ref(), m.mobile.as_ref()]
@@ -129,53 +133,123 @@ fn hash(gram: &str) -> u32 {
     gram.encode_utf16().fold(0x811c_9dc5_u32, |h, u| (h ^ u32::from(u)).wrapping_mul(0x0100_0193))
 }
 
-/// The keys of one entry, as (gram, kind).
-fn keys(e: &Entry) -> Vec<(String, char)> {
-    let mut out = Vec::new();
-    let mut grams = |kind: char, chars: &[char], n: usize| {
+/// A key as the index builder holds it: its kind and a gram of up to three characters, or
+/// for `s` the syllables (in [`Postings::sounds`]). No string is made per key occurrence.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Short {
+    kind: char,
+    len: u8,
+    chars: [char; 3],
+}
+
+impl Short {
+    fn new(kind: char, gram: &[char]) -> Short {
+        let mut chars = ['\0'; 3];
+        chars[..gram.len()].copy_from_slice(gram);
+        Short { kind, len: gram.len() as u8, chars }
+    }
+
+    fn gram(&self) -> String {
+        self.chars[..usize::from(self.len)].iter().collect()
+    }
+}
+
+/// One key of an entry, handed to [`each_key`]'s visitor.
+enum Key<'a> {
+    Short(Short),
+    /// A syllable or two, space-separated (`li`, `li jian`).
+    Sound(&'a str),
+}
+
+/// Calls `visit` with every key of one entry (a key may come more than once).
+fn each_key(e: &Entry, mut visit: impl FnMut(Key<'_>)) {
+    let grams = |kind: char, chars: &[char], n: usize, visit: &mut dyn FnMut(Key<'_>)| {
         for w in chars.windows(n) {
-            out.push((w.iter().collect::<String>(), kind));
+            visit(Key::Short(Short::new(kind, w)));
         }
     };
     let name = norm(&e[0]);
-    grams('n', &name, 1);
-    grams('n', &name, 2);
+    grams('n', &name, 1, &mut visit);
+    grams('n', &name, 2, &mut visit);
     let text = norm(&format!("{}{}{}", e[3], e[4], e[5]));
-    grams('t', &text, 2);
+    grams('t', &text, 2, &mut visit);
     let pinyin: Vec<char> = e[1].chars().filter(|c| *c != ' ').collect();
-    grams('p', &pinyin, 2);
+    grams('p', &pinyin, 2, &mut visit);
     for number in e[6].split(' ') {
-        grams('d', &number.chars().collect::<Vec<_>>(), 3);
+        grams('d', &number.chars().collect::<Vec<_>>(), 3, &mut visit);
     }
     let syllables: Vec<&str> = e[1].split(' ').filter(|s| !s.is_empty()).collect();
+    let mut pair = String::new();
     for (i, syllable) in syllables.iter().enumerate() {
-        out.push(((*syllable).to_owned(), 's'));
+        visit(Key::Sound(syllable));
         if let Some(next) = syllables.get(i + 1) {
-            out.push((format!("{syllable} {next}"), 's'));
+            pair.clear();
+            pair.push_str(syllable);
+            pair.push(' ');
+            pair.push_str(next);
+            visit(Key::Sound(&pair));
         }
     }
     let initials: Vec<char> = e[2].chars().collect();
     for n in 1..=initials.len().min(2) {
-        out.push((initials[..n].iter().collect(), 'i'));
+        visit(Key::Short(Short::new('i', &initials[..n])));
     }
+}
+
+/// The keys of one entry, as (gram, kind).
+#[cfg(test)]
+fn keys(e: &Entry) -> Vec<(String, char)> {
+    let mut out = Vec::new();
+    each_key(e, |k| match k {
+        Key::Short(s) => out.push((s.gram(), s.kind)),
+        Key::Sound(s) => out.push((s.to_owned(), 's')),
+    });
     out
 }
 
-/// Gram → kind → ids of the entries with that key, ascending.
-type Postings = std::collections::BTreeMap<String, std::collections::BTreeMap<char, Vec<u32>>>;
+/// The ids of the entries with each key, ascending.
+#[derive(Default)]
+struct Postings {
+    short: rustc_hash::FxHashMap<Short, Vec<u32>>,
+    sounds: rustc_hash::FxHashMap<String, Vec<u32>>,
+}
+
+fn add(ids: &mut Vec<u32>, id: u32) {
+    if ids.last() != Some(&id) {
+        ids.push(id);
+    }
+}
 
 fn postings(items: &[Entry]) -> Postings {
-    let mut map = Postings::new();
+    let mut map = Postings::default();
     for (id, e) in items.iter().enumerate() {
         let id = id as u32;
-        for (gram, kind) in keys(e) {
-            let ids = map.entry(gram).or_default().entry(kind).or_default();
-            if ids.last() != Some(&id) {
-                ids.push(id);
-            }
-        }
+        each_key(e, |key| match key {
+            Key::Short(s) => add(map.short.entry(s).or_default(), id),
+            Key::Sound(s) => match map.sounds.get_mut(s) {
+                Some(ids) => add(ids, id),
+                None => {
+                    map.sounds.insert(s.to_owned(), vec![id]);
+                }
+            },
+        });
     }
     map
+}
+
+impl Postings {
+    /// Every key as (gram, kind, ids), ordered by gram and then kind, so that the files come
+    /// out the same whatever the hash maps' order.
+    fn sorted(self) -> Vec<(String, char, Vec<u32>)> {
+        let mut all: Vec<(String, char, Vec<u32>)> = self
+            .short
+            .into_iter()
+            .map(|(k, ids)| (k.gram(), k.kind, ids))
+            .chain(self.sounds.into_iter().map(|(g, ids)| (g, 's', ids)))
+            .collect();
+        all.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        all
+    }
 }
 
 /// A key ready for its file: the hash of its gram and its JSON (`"nli":[3,1,…]`).
@@ -226,24 +300,21 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
     // (`s`) go to files of their own, smaller ones: a query for a name needs one of them
     // besides the bucket of its characters.
     let (mut keys, mut sounds): (Vec<Encoded>, Vec<Encoded>) = (Vec::new(), Vec::new());
-    for (gram, kinds) in &postings {
-        for (kind, ids) in kinds {
-            let mut text = serde_json::to_string(&format!("{kind}{gram}")).unwrap_or_default();
-            text.push_str(":[");
-            let mut last = 0;
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    text.push(',');
-                }
-                text.push_str(&(id - last).to_string());
-                last = *id;
+    for (gram, kind, ids) in postings.sorted() {
+        let mut text = serde_json::to_string(&format!("{kind}{gram}")).unwrap_or_default();
+        text.push_str(":[");
+        let mut last = 0;
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
             }
-            text.push(']');
-            let list = if *kind == 's' { &mut sounds } else { &mut keys };
-            list.push((hash(gram), text));
+            text.push_str(&(id - last).to_string());
+            last = *id;
         }
+        text.push(']');
+        let list = if kind == 's' { &mut sounds } else { &mut keys };
+        list.push((hash(&gram), text));
     }
-    drop(postings);
     let buckets = write_buckets(sink, "k", &keys, BUCKET_BYTES, &mut errors);
     let sound_buckets = write_buckets(sink, "s", &sounds, SOUND_BUCKET_BYTES, &mut errors);
     errors.extend(

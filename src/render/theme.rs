@@ -12,7 +12,7 @@ use tera::Tera;
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, SourceFile};
+use crate::diag::{Diagnostic, FileRef, SourceFile};
 use crate::source::walk::relative;
 
 macro_rules! embed {
@@ -66,20 +66,42 @@ pub struct Theme {
     /// The Typst template of print/roster.pdf.
     pub print_template: String,
     /// Template name → the file it came from (`themes/<theme>/templates/…`, or the built-in
-    /// one), for errors.
-    pub files: BTreeMap<String, String>,
+    /// one) with its text, so that an error can quote the template's line.
+    pub files: BTreeMap<String, FileRef>,
 }
 
 impl Theme {
-    /// The file a rendering error is in: the first template the message names (an error in an
-    /// included or parent template names that one), else the template being rendered.
-    pub fn file_of<'a>(&'a self, template: &'a str, message: &str) -> &'a str {
-        let named = message
-            .split(['\'', '"', '`', ' '])
-            .find_map(|word| self.files.get(word))
-            .or_else(|| self.files.get(template));
-        named.map_or(template, String::as_str)
+    /// A Tera error as a diagnostic: at the line of the template file it points into (an error
+    /// in an included or parent template points into that one), else at the file of the first
+    /// template the message names, else at the template being rendered.
+    pub fn diagnostic(&self, template: &str, err: &tera::Error) -> Diagnostic {
+        diagnostic_in(&self.files, template, err)
     }
+}
+
+fn diagnostic_in(files: &BTreeMap<String, FileRef>, template: &str, err: &tera::Error) -> Diagnostic {
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    if let Some(r) = report
+        && let Some(file) = files.get(r.filename())
+    {
+        let span = r.span().range.clone();
+        let span = span.start.min(file.text.len())..span.end.min(file.text.len());
+        return Diagnostic::at(file, span, format!("template {}: {}", r.filename(), r.message()));
+    }
+    let message = error_chain(err);
+    if let Some((name, line, col, text)) = report_location(&message)
+        && let Some(file) = files.get(name)
+    {
+        let start = offset_of(&file.text, line, col);
+        let end = file.text[start..].find(|c: char| c.is_whitespace()).map_or(file.text.len(), |n| start + n);
+        return Diagnostic::at(file, start..end, format!("template {name}: {text}"));
+    }
+    let named = message.split(['\'', '"', '`', ' ']).find_map(|word| files.get(word)).or_else(|| files.get(template));
+    let path = named.map_or_else(|| "themes/".to_owned(), |f| f.path.clone());
+    Diagnostic::error(path, format!("template {template}: {message}"))
 }
 
 /// Loads the built-in theme and the site's theme over it.
@@ -142,26 +164,67 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option
             static_files.insert(name, bytes);
         }
     }
-    let tera = compile(&templates, diags)?;
-    let files = templates.into_iter().map(|(name, (rel, _))| (name, rel)).collect();
+    let files: BTreeMap<String, FileRef> =
+        templates.into_iter().map(|(name, (rel, text))| (name, SourceFile::new(rel, text))).collect();
+    let tera = compile(&files, diags)?;
     Some(Theme { tera, labels, static_files, print_template, files })
 }
 
-fn compile(templates: &BTreeMap<String, (String, String)>, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
+fn compile(files: &BTreeMap<String, FileRef>, diags: &mut Vec<Diagnostic>) -> Option<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_html);
-    let list: Vec<(&str, &str)> = templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())).collect();
+    tera.set_escape_fn(escape_html_to);
+    tera.register_filter("num", num);
+    let list = files.iter().map(|(n, f)| (n.as_str(), f.text.as_str()));
     if let Err(err) = tera.add_raw_templates(list) {
-        let message = error_chain(&err);
-        let path = templates
-            .iter()
-            .find(|(name, _)| message.contains(name.as_str()))
-            .map_or_else(|| "themes/".to_owned(), |(_, (rel, _))| rel.clone());
-        diags.push(Diagnostic::error(path, format!("template error: {message}")));
+        let first = files.keys().next().map_or("", String::as_str);
+        let mut d = diagnostic_in(files, first, &err);
+        d.message = d.message.replacen("template ", "template error in ", 1);
+        diags.push(d.with_help(
+            "themes are Tera 2 templates: a macro is a component (`{% component name(arg) %}`, called as \
+             `{{<name arg={value} />}}`, with no import), and tests take named arguments \
+             (`is ending_with(pat=\"区\")`); see the README, Themes",
+        ));
         return None;
     }
     Some(tera)
+}
+
+/// The template, line, column and message of a report Tera gives only as text (`error:
+/// Unknown filter `x`  --> person.html:3:21 | …`, the checks done when templates are added).
+fn report_location(message: &str) -> Option<(&str, usize, usize, &str)> {
+    let (before, after) = message.split_once(" --> ")?;
+    let place = after.split_whitespace().next()?;
+    let mut parts = place.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let text = before.trim().trim_start_matches("error:").trim();
+    Some((name, line, col, text))
+}
+
+/// The byte offset of 1-based `line` and `col` (in characters) in `text`, clamped to it.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+    let rest = &text[start..];
+    start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+}
+
+/// The `num` filter: a number as CSS writes it, `8` and not `8.0` (Tera prints a whole float
+/// with its `.0`).
+fn num(value: f64, _: tera::Kwargs, _: &tera::State) -> String {
+    value.to_string()
+}
+
+/// [`escape_html`] as Tera's escape function, writing into the page.
+fn escape_html_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut result = Ok(());
+    escape_pieces(input, |piece| {
+        if result.is_ok() {
+            result = out.write_all(piece.as_bytes());
+        }
+    });
+    result
 }
 
 /// Escapes text for HTML element content and quoted attribute values. (Tera's default also
@@ -170,6 +233,12 @@ fn compile(templates: &BTreeMap<String, (String, String)>, diags: &mut Vec<Diagn
 /// here all the same, so none can reach an HTML or XML file.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
+    escape_pieces(input, |piece| out.push_str(piece));
+    out
+}
+
+/// Hands the escaped text of `input` to `push`, piece by piece.
+fn escape_pieces<'a>(input: &'a str, mut push: impl FnMut(&'a str)) {
     let mut last = 0;
     let bytes = input.as_bytes();
     // The five characters and the C0 controls are ASCII, and a C1 control is 0xC2 0x80–0x9F,
@@ -194,13 +263,12 @@ pub fn escape_html(input: &str) -> String {
                 continue;
             }
         };
-        out.push_str(&input[last..i]);
-        out.push_str(entity);
+        push(&input[last..i]);
+        push(entity);
         i += len;
         last = i;
     }
-    out.push_str(&input[last..]);
-    out
+    push(&input[last..]);
 }
 
 /// Tera's error and all its causes, on one line.
