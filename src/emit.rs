@@ -7,27 +7,29 @@ use std::io::{IsTerminal, Write};
 
 use crate::diag::{self, Diagnostic, Format};
 
-/// Prints diagnostics to stderr (stdout for the machine formats) and a summary line.
+/// Prints diagnostics to stderr (stdout for the machine formats) and a summary line. They are
+/// written as they are rendered, through a buffer, so 50,000 warnings are never one string.
 pub fn report(diags: &[Diagnostic], format: Format, show_private: bool) {
     let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut text = String::new();
+    let out: Box<dyn Write> = match format {
+        Format::Human => Box::new(std::io::stderr().lock()),
+        Format::Github | Format::Json => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     for d in diags {
-        text.push_str(&diag::render(d, format, color, show_private));
-    }
-    match format {
-        Format::Human => {
-            let count = |s: diag::Severity| diags.iter().filter(|d| d.severity == s).count();
-            let (errors, warnings, notes) =
-                (count(diag::Severity::Error), count(diag::Severity::Warning), count(diag::Severity::Note));
-            if errors + warnings + notes > 0 {
-                text.push_str(&summary(errors, warnings, notes));
-            }
-            let _ = std::io::stderr().write_all(text.as_bytes());
-        }
-        Format::Github | Format::Json => {
-            let _ = std::io::stdout().write_all(text.as_bytes());
+        if out.write_all(diag::render(d, format, color, show_private).as_bytes()).is_err() {
+            return;
         }
     }
+    if format == Format::Human {
+        let count = |s: diag::Severity| diags.iter().filter(|d| d.severity == s).count();
+        let (errors, warnings, notes) =
+            (count(diag::Severity::Error), count(diag::Severity::Warning), count(diag::Severity::Note));
+        if errors + warnings + notes > 0 {
+            let _ = out.write_all(summary(errors, warnings, notes).as_bytes());
+        }
+    }
+    let _ = out.flush();
 }
 
 fn summary(errors: usize, warnings: usize, notes: usize) -> String {

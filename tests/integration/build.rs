@@ -232,8 +232,41 @@ fn a_template_error_also_leaves_the_output_untouched() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("template person.html"), "{}", run.stderr);
     assert!(run.stderr.contains("themes/default/templates/person.html"), "names the theme file: {}", run.stderr);
+    assert!(run.stderr.contains("person.html:1:45"), "at the line and column of `nope`: {}", run.stderr);
+    assert!(run.stderr.contains("Variable `nope` is not defined"), "{}", run.stderr);
     assert!(run.stderr.contains("more pages"), "one error per template, not per page: {}", run.stderr);
     assert_eq!(read_tree(&dir.join("public")), before);
+}
+
+#[test]
+fn a_template_that_does_not_compile_is_reported_at_its_line_with_what_changed_from_tera_1() {
+    let dir = site_copy("golden");
+    write_files(
+        &dir,
+        &[(
+            "themes/default/templates/person.html",
+            "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block main %}{{ person.name }}{% endblock main %}",
+        )],
+    );
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("template error in person.html"), "{}", run.stderr);
+    assert!(run.stderr.contains("themes/default/templates/person.html:2:4"), "at the line and column: {}", run.stderr);
+    assert!(run.stderr.contains("{% import \"macros.html\" as m %}"), "quotes the line: {}", run.stderr);
+    assert!(run.stderr.contains("a macro is a component"), "says what changed: {}", run.stderr);
+    assert!(!dir.join("public").exists(), "nothing written");
+    // An unknown filter is found when the templates are added, and placed as well.
+    write_files(
+        &dir,
+        &[(
+            "themes/default/templates/person.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ person.name | shout }}</p>{% endblock main %}",
+        )],
+    );
+    let run = roster!(dir, "build");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("Unknown filter `shout`"), "{}", run.stderr);
+    assert!(run.stderr.contains("themes/default/templates/person.html:3:21"), "{}", run.stderr);
 }
 
 #[test]
