@@ -224,8 +224,11 @@ impl std::fmt::Display for Diagnostic {
 
 /// Sorts diagnostics by file, line and column, and drops exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by_cached_key(Diagnostic::sort_key);
-    diags.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.label == b.label);
+    // Each key is made once (a rebuild in `serve` sorts every stale-number warning again).
+    let mut keyed: Vec<_> = diags.drain(..).map(|d| (d.sort_key(), d)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0 && a.1.label == b.1.label);
+    diags.extend(keyed.into_iter().map(|(_, d)| d));
 }
 
 /// How the binary prints diagnostics.
