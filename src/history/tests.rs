@@ -32,7 +32,10 @@ fn ed(bodies: &[(&str, Vec<Member>)]) -> Edition {
         reason: None,
         source: None,
         note: None,
-        bodies: bodies.iter().map(|(n, ms)| Body { name: (*n).into(), members: ms.clone() }).collect(),
+        bodies: bodies
+            .iter()
+            .map(|(n, ms)| Body { name: (*n).into(), members: ms.iter().cloned().map(std::sync::Arc::new).collect() })
+            .collect(),
         file: String::new(),
     }
 }

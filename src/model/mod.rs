@@ -101,7 +101,7 @@ pub struct Edition {
 
 impl Edition {
     pub fn members(&self) -> impl Iterator<Item = (&Body, &Member)> {
-        self.bodies.iter().flat_map(|b| b.members.iter().map(move |m| (b, m)))
+        self.bodies.iter().flat_map(|b| b.members.iter().map(move |m| (b, &**m)))
     }
 
     pub fn member_count(&self) -> usize {
@@ -113,7 +113,9 @@ impl Edition {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub name: String,
-    pub members: Vec<Member>,
+    /// Shared, so that a channel's redacted copy of an edition shares every member it hides
+    /// nothing of with the original (see `render::publish`).
+    pub members: Vec<std::sync::Arc<Member>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -237,7 +237,7 @@ fn build_edition(source: &EditionSource, config: &Config, today: NaiveDate) -> B
             } else {
                 seen.insert(member.id.clone(), at);
             }
-            members.push(member);
+            members.push(Arc::new(member));
         }
         if b.members.is_empty() {
             diags.push(

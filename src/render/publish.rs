@@ -91,12 +91,12 @@ fn redact_edition(e: &Arc<Edition>, allowed: FieldSet, mut cache: Option<&mut Re
     {
         return copy.clone().unwrap_or_else(|| e.clone());
     }
-    let hides = e.members().any(|(_, m)| Field::ALL.iter().any(|f| m.get(*f).is_some() && !visible(m, *f, allowed)));
-    let copy = hides.then(|| {
+    let copy = e.members().any(|(_, m)| hides(m, allowed)).then(|| {
+        // The copy shares the members it hides nothing of; the others are copied and cleared.
         let mut copy = Edition::clone(e);
         for b in &mut copy.bodies {
-            for m in &mut b.members {
-                redact_member(m, allowed);
+            for m in b.members.iter_mut().filter(|m| hides(m, allowed)) {
+                redact_member(Arc::make_mut(m), allowed);
             }
         }
         Arc::new(copy)
@@ -105,6 +105,11 @@ fn redact_edition(e: &Arc<Edition>, allowed: FieldSet, mut cache: Option<&mut Re
         cache.insert(key, (Arc::downgrade(e), copy.clone()));
     }
     copy.unwrap_or_else(|| e.clone())
+}
+
+/// Whether `m` has a value that a channel allowing `allowed` may not show.
+fn hides(m: &Member, allowed: FieldSet) -> bool {
+    Field::ALL.iter().any(|f| m.get(*f).is_some() && !visible(m, *f, allowed))
 }
 
 /// Clears every field of `m` not in `allowed` or listed in its `private`.
@@ -134,7 +139,7 @@ mod tests {
         let copies = Copies::default();
         let redact = |r: &Roster| redact(r, Channel::Web, Some(&copies));
         let mut r = crate::testutil::roster(&[("a", "2020-01-01", &[("x", "X", "书记")])]);
-        let m = &mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0];
+        let m = Arc::make_mut(&mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0]);
         m.office = Some("机密楼".into());
         m.private = [Field::Office].into_iter().collect();
         let first = redact(&r);
@@ -142,15 +147,16 @@ mod tests {
         let again = redact(&r);
         assert!(Arc::ptr_eq(&first.districts[0].editions[0], &again.districts[0].editions[0]), "copy reused");
         // An edit makes a new edition: its copy is made afresh, never the old one reused.
-        let m = &mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0];
+        let m = Arc::make_mut(&mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0]);
         m.private = FieldSet::EMPTY;
         assert_eq!(office(&redact(&r)), Some("机密楼"));
-        let m = &mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0];
+        let m = Arc::make_mut(&mut Arc::make_mut(&mut r.districts[0].editions[0]).bodies[0].members[0]);
         m.private = [Field::Office].into_iter().collect();
         assert_eq!(office(&redact(&r)), None);
         // Editions that hide nothing are shared, not copied.
         let mut plain = crate::testutil::roster(&[("b", "2020-01-01", &[("y", "Y", "区长")])]);
-        Arc::make_mut(&mut plain.districts[0].editions[0]).bodies[0].members[0].office = Some("101".into());
+        Arc::make_mut(&mut Arc::make_mut(&mut plain.districts[0].editions[0]).bodies[0].members[0]).office =
+            Some("101".into());
         let shown = redact(&plain);
         assert!(Arc::ptr_eq(&plain.districts[0].editions[0], &shown.districts[0].editions[0]));
     }

@@ -335,7 +335,7 @@ fn district_views(editions: &[Arc<Edition>]) -> Vec<EditionMembers> {
                 .iter()
                 .zip(&out[p])
                 .flat_map(|(b, views)| b.members.iter().zip(views))
-                .map(|(m, v)| (m.id.as_str(), (m, v)))
+                .map(|(m, v)| (m.id.as_str(), (&**m, v)))
                 .collect(),
             None => FxHashMap::default(),
         };
@@ -346,7 +346,7 @@ fn district_views(editions: &[Arc<Edition>]) -> Vec<EditionMembers> {
                 b.members
                     .iter()
                     .map(|m| match before.get(m.id.as_str()) {
-                        Some((old, view)) if *old == m => Arc::clone(view),
+                        Some((old, view)) if *old == &**m => Arc::clone(view),
                         _ => Arc::new(MemberView::new(m)),
                     })
                     .collect()

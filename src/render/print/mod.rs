@@ -232,7 +232,7 @@ pub fn data(r: &Roster, history: &History, labels: &BTreeMap<String, String>) ->
                         .filter(|b| !b.members.is_empty())
                         .map(|b| PrintBody {
                             name: typeset_text(&b.name),
-                            members: b.members.iter().map(member).collect(),
+                            members: b.members.iter().map(|m| member(m)).collect(),
                         })
                         .collect()
                 })
