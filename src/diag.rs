@@ -44,6 +44,14 @@ impl SourceFile {
         }
     }
 
+    /// The byte offset of 1-based `line` and `col` (in characters), clamped to the text: the
+    /// inverse of [`SourceFile::line_col`].
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let start = self.line_starts().get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let rest = &self.text[start..];
+        start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+    }
+
     fn line_starts(&self) -> &[usize] {
         self.lines.get_or_init(|| cs_files::line_starts(&self.text).collect())
     }
@@ -436,6 +444,17 @@ mod tests {
         assert_eq!(file.line_col(offset), (2, 1));
         let offset = file.text.find('明').unwrap();
         assert_eq!(file.line_col(offset), (1, 10));
+    }
+
+    #[test]
+    fn offset_of_is_the_inverse_of_line_col() {
+        let file = SourceFile::new("a.html", "一\n<p>{{ 名字 | x }}</p>\r\nend");
+        for (offset, _) in file.text.char_indices() {
+            let (line, col) = file.line_col(offset);
+            assert_eq!(file.offset_of(line, col), offset, "at {line}:{col}");
+        }
+        assert_eq!(file.offset_of(9, 1), file.text.len(), "a line past the end is the end");
+        assert_eq!(file.offset_of(2, 99), file.text.len(), "so is a column past the text");
     }
 
     #[test]

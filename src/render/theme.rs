@@ -75,11 +75,12 @@ impl Theme {
     /// in an included or parent template points into that one), else at the file of the first
     /// template the message names, else at the template being rendered.
     pub fn diagnostic(&self, template: &str, err: &tera::Error) -> Diagnostic {
-        diagnostic_in(&self.files, template, err)
+        diagnostic_in(&self.files, "template", template, err)
     }
 }
 
-fn diagnostic_in(files: &BTreeMap<String, FileRef>, template: &str, err: &tera::Error) -> Diagnostic {
+/// [`Theme::diagnostic`] over `files`; the message starts with `what` and the template's name.
+fn diagnostic_in(files: &BTreeMap<String, FileRef>, what: &str, template: &str, err: &tera::Error) -> Diagnostic {
     let report = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
@@ -89,19 +90,19 @@ fn diagnostic_in(files: &BTreeMap<String, FileRef>, template: &str, err: &tera::
     {
         let span = r.span().range.clone();
         let span = span.start.min(file.text.len())..span.end.min(file.text.len());
-        return Diagnostic::at(file, span, format!("template {}: {}", r.filename(), r.message()));
+        return Diagnostic::at(file, span, format!("{what} {}: {}", r.filename(), r.message()));
     }
     let message = error_chain(err);
     if let Some((name, line, col, text)) = report_location(&message)
         && let Some(file) = files.get(name)
     {
-        let start = offset_of(&file.text, line, col);
+        let start = file.offset_of(line, col);
         let end = file.text[start..].find(|c: char| c.is_whitespace()).map_or(file.text.len(), |n| start + n);
-        return Diagnostic::at(file, start..end, format!("template {name}: {text}"));
+        return Diagnostic::at(file, start..end, format!("{what} {name}: {text}"));
     }
     let named = message.split(['\'', '"', '`', ' ']).find_map(|word| files.get(word)).or_else(|| files.get(template));
     let path = named.map_or_else(|| "themes/".to_owned(), |f| f.path.clone());
-    Diagnostic::error(path, format!("template {template}: {message}"))
+    Diagnostic::error(path, format!("{what} {template}: {message}"))
 }
 
 /// Loads the built-in theme and the site's theme over it.
@@ -178,9 +179,7 @@ fn compile(files: &BTreeMap<String, FileRef>, diags: &mut Vec<Diagnostic>) -> Op
     let list = files.iter().map(|(n, f)| (n.as_str(), f.text.as_str()));
     if let Err(err) = tera.add_raw_templates(list) {
         let first = files.keys().next().map_or("", String::as_str);
-        let mut d = diagnostic_in(files, first, &err);
-        d.message = d.message.replacen("template ", "template error in ", 1);
-        diags.push(d.with_help(
+        diags.push(diagnostic_in(files, "template error in", first, &err).with_help(
             "themes are Tera 2 templates: a macro is a component (`{% component name(arg) %}`, called as \
              `{{<name arg={value} />}}`, with no import), and tests take named arguments \
              (`is ending_with(pat=\"区\")`); see the README, Themes",
@@ -201,13 +200,6 @@ fn report_location(message: &str) -> Option<(&str, usize, usize, &str)> {
     let name = parts.next()?;
     let text = before.trim().trim_start_matches("error:").trim();
     Some((name, line, col, text))
-}
-
-/// The byte offset of 1-based `line` and `col` (in characters) in `text`, clamped to it.
-fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
-    let rest = &text[start..];
-    start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
 }
 
 /// The `num` filter: a number as CSS writes it, `8` and not `8.0` (Tera prints a whole float
