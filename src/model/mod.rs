@@ -26,7 +26,7 @@ pub struct Roster {
     /// Districts in display order: a parent before its children, siblings by `order` then slug.
     pub districts: Vec<District>,
     /// Every person, by id.
-    pub people: BTreeMap<String, Person>,
+    pub people: std::sync::Arc<BTreeMap<String, Person>>,
     /// `content/_index.md`.
     pub home: Option<Page>,
     /// `content/pages/*.md`, by `order` then slug.

@@ -112,7 +112,7 @@ pub fn validate_cached(
     let policy = verify::Policy { today: key.1, max_age_days: opts.max_age_days.unwrap_or(config.verify.max_age_days) };
     verify::attach(&mut districts, &site, &config, key.1, diags);
     verify::report(&districts, &site, &config, policy, opts.deny_stale, diags);
-    let people = index_people(&districts);
+    let people = std::sync::Arc::new(index_people(&districts));
     let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
     pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
     Roster { config, districts, people, home: site.index.map(page), pages, as_of: opts.as_of, verify: policy }

@@ -1,4 +1,4 @@
-//! What templates see: plain serialisable records built from the (redacted) roster.
+//! What templates see: serialisable records that borrow the (redacted) roster.
 //!
 //! The member views of an edition are built once per build ([`Views`]) and borrowed by every
 //! page that shows the edition: the district page, its archive page and each person page. A
@@ -121,19 +121,20 @@ fn search_example(roster: &Roster) -> String {
     parts.join("、")
 }
 
+/// A number as pages show it, borrowed from the model.
 #[derive(Debug, Clone, Serialize)]
-pub struct PhoneView {
-    pub e164: String,
-    pub national: String,
+pub struct PhoneView<'a> {
+    pub e164: &'a str,
+    pub national: &'a str,
     /// 待核实 or a failed call, on the current edition only.
     pub mark: Option<Mark>,
     /// The 号码有误？ link (`[feedback] report_url`), on the current edition only.
     pub report: Option<String>,
 }
 
-impl From<&Phone> for PhoneView {
-    fn from(p: &Phone) -> Self {
-        PhoneView { e164: p.e164.clone(), national: p.national.clone(), mark: None, report: None }
+impl<'a> From<&'a Phone> for PhoneView<'a> {
+    fn from(p: &'a Phone) -> Self {
+        PhoneView { e164: &p.e164, national: &p.national, mark: None, report: None }
     }
 }
 
@@ -157,42 +158,55 @@ pub fn report_url(template: &str, id: &str, field: Field, district: &str) -> Str
         .replace("{district}", &utf8_percent_encode(district, COMPONENT).to_string())
 }
 
+/// A member as pages show it. It borrows the (redacted) model's texts: only the rendered
+/// duties and the marks of the current edition are its own.
 #[derive(Debug, Clone, Serialize)]
-pub struct MemberView {
-    pub id: String,
-    pub name: String,
-    pub post: String,
+pub struct MemberView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub post: &'a str,
     pub duties: Option<Html>,
-    pub office_phone: Option<PhoneView>,
-    pub mobile: Option<PhoneView>,
-    pub office: Option<String>,
-    pub hours: Option<String>,
-    pub verified: Option<String>,
+    pub office_phone: Option<PhoneView<'a>>,
+    pub mobile: Option<PhoneView<'a>>,
+    pub office: Option<&'a str>,
+    pub hours: Option<&'a str>,
+    /// `2024-05-01`.
+    pub verified: Option<NaiveDate>,
     /// Link to the person page, from the root.
-    pub url: String,
+    pub url: PersonUrl<'a>,
 }
 
-impl MemberView {
-    pub fn new(m: &Member) -> Self {
+impl<'a> MemberView<'a> {
+    pub fn new(m: &'a Member) -> Self {
         MemberView {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            post: m.post.clone(),
+            id: &m.id,
+            name: &m.name,
+            post: &m.post,
             duties: m.duties.as_deref().map(markdown::inline),
             office_phone: m.office_phone.as_ref().map(PhoneView::from),
             mobile: m.mobile.as_ref().map(PhoneView::from),
-            office: m.office.clone(),
-            hours: m.hours.clone(),
-            verified: m.verified.map(|d| d.to_string()),
-            url: links::person(&m.id),
+            office: m.office.as_deref(),
+            hours: m.hours.as_deref(),
+            verified: m.verified,
+            url: PersonUrl(&m.id),
         }
+    }
+}
+
+/// The person page of an id, written out only when a page is serialised.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonUrl<'a>(&'a str);
+
+impl Serialize for PersonUrl<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&links::person(self.0))
     }
 }
 
 #[derive(Debug, Serialize)]
 pub struct BodyView<'a> {
     pub name: &'a str,
-    pub members: &'a [Arc<MemberView>],
+    pub members: &'a [Arc<MemberView<'a>>],
 }
 
 #[derive(Debug, Serialize)]
@@ -209,7 +223,7 @@ pub struct EditionView<'a> {
 }
 
 impl<'a> EditionView<'a> {
-    pub fn new(path: &str, e: &'a Edition, next: Option<NaiveDate>, members: &'a [Vec<Arc<MemberView>>]) -> Self {
+    pub fn new(path: &str, e: &'a Edition, next: Option<NaiveDate>, members: &'a [Vec<Arc<MemberView<'a>>>]) -> Self {
         EditionView {
             date: e.date.to_string(),
             until: next.map(|d| d.to_string()),
@@ -217,7 +231,7 @@ impl<'a> EditionView<'a> {
             source: e.source.as_deref(),
             note: e.note.as_deref().map(markdown::block),
             // From the views: on the current edition they count answered call checks too.
-            last_verified: members.iter().flatten().filter_map(|m| m.verified.clone()).max(),
+            last_verified: members.iter().flatten().filter_map(|m| m.verified).max().map(|d| d.to_string()),
             bodies: e.bodies.iter().zip(members).map(|(b, m)| BodyView { name: &b.name, members: m }).collect(),
             url: links::edition(path, e.date),
         }
@@ -248,14 +262,14 @@ impl Columns {
 }
 
 /// The member views of one edition, body by body.
-pub type EditionMembers = Vec<Vec<Arc<MemberView>>>;
+pub type EditionMembers<'a> = Vec<Vec<Arc<MemberView<'a>>>>;
 
 /// The member views of every edition of every district, each district's made on first use.
 pub struct Views<'a> {
     roster: &'a Roster,
     allowed: FieldSet,
     labels: &'a std::collections::BTreeMap<String, String>,
-    districts: Vec<OnceLock<Vec<EditionMembers>>>,
+    districts: Vec<OnceLock<Vec<EditionMembers<'a>>>>,
 }
 
 impl<'a> Views<'a> {
@@ -268,7 +282,7 @@ impl<'a> Views<'a> {
     }
 
     /// The views of edition `e` of district `d`.
-    pub fn edition(&self, d: usize, e: usize) -> &EditionMembers {
+    pub fn edition(&self, d: usize, e: usize) -> &EditionMembers<'a> {
         &self.districts[d].get_or_init(|| {
             let district = &self.roster.districts[d];
             let mut views = district_views(&district.editions);
@@ -281,7 +295,7 @@ impl<'a> Views<'a> {
 
     /// Marks the stale and failed numbers of the current edition: a member with one gets a
     /// view of its own, the others keep the shared one.
-    fn mark(&self, district: &District, edition: &Edition, views: &mut EditionMembers) {
+    fn mark(&self, district: &District, edition: &Edition, views: &mut EditionMembers<'a>) {
         let policy = self.roster.verify;
         for (body, body_views) in edition.bodies.iter().zip(views.iter_mut()) {
             for (m, view) in body.members.iter().zip(body_views.iter_mut()) {
@@ -297,8 +311,7 @@ impl<'a> Views<'a> {
                     .iter()
                     .filter_map(|s| s.and_then(|s| s.verified))
                     .max()
-                    .max(m.verified)
-                    .map(|d| d.to_string());
+                    .max(m.verified);
                 let report = self.roster.config.feedback.report_url.as_deref();
                 if office.is_none() && mobile.is_none() && verified == view.verified && report.is_none() {
                     continue;
@@ -319,15 +332,15 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn member(&self, a: Appearance) -> &MemberView {
+    pub fn member(&self, a: Appearance) -> &MemberView<'a> {
         &self.edition(a.district, a.edition)[a.body][a.member]
     }
 }
 
 /// A district's member views, edition by edition: a member equal to the one of the same id in
 /// the edition before reuses its view.
-fn district_views(editions: &[Arc<Edition>]) -> Vec<EditionMembers> {
-    let mut out: Vec<EditionMembers> = Vec::with_capacity(editions.len());
+fn district_views(editions: &[Arc<Edition>]) -> Vec<EditionMembers<'_>> {
+    let mut out: Vec<EditionMembers<'_>> = Vec::with_capacity(editions.len());
     for (i, e) in editions.iter().enumerate() {
         let before: FxHashMap<&str, (&Member, &Arc<MemberView>)> = match i.checked_sub(1) {
             Some(p) => editions[p]

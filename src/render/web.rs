@@ -268,7 +268,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
         district_url: String,
         body: &'a str,
         since: String,
-        member: &'a MemberView,
+        member: &'a MemberView<'a>,
     }
     #[derive(Serialize)]
     struct HistoryRow<'a> {

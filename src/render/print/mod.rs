@@ -566,7 +566,7 @@ pub(crate) mod tests {
         let r = Roster {
             config: crate::config::Config::default(),
             districts: Vec::new(),
-            people: BTreeMap::new(),
+            people: Default::default(),
             home: None,
             pages: Vec::new(),
             as_of: None,
