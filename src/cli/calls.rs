@@ -148,22 +148,24 @@ fn write(rows: &[Row<'_>], out: &mut dyn Write) -> std::io::Result<()> {
     w.write_record(HEADER)?;
     for r in rows {
         let m = r.member;
-        let number = verify::phone(m, r.field).map(|p| p.national.as_str()).unwrap_or_default();
+        let number = verify::phone(m, r.field).map(|p| &*p.national).unwrap_or_default();
         let last_call =
             r.state.last_call.map(|(result, date)| format!("{} {date}", result.as_str())).unwrap_or_default();
-        let record = [
-            m.id.clone(),
-            r.field.as_str().to_owned(),
-            String::new(),
-            String::new(),
-            r.roster.districts[r.district].path.clone(),
-            m.name.clone(),
-            m.post.clone(),
-            number.to_owned(),
-            m.hours.clone().unwrap_or_default(),
-            r.state.verified.map(|d| d.to_string()).unwrap_or_default(),
-            last_call,
-            if r.state.open_reports > 0 { r.state.open_reports.to_string() } else { String::new() },
+        let verified = r.state.verified.map(|d| d.to_string()).unwrap_or_default();
+        let reports = if r.state.open_reports > 0 { r.state.open_reports.to_string() } else { String::new() };
+        let record: [&str; 12] = [
+            &m.id,
+            r.field.as_str(),
+            "",
+            "",
+            &r.roster.districts[r.district].path,
+            &m.name,
+            &m.post,
+            number,
+            m.hours.as_deref().unwrap_or_default(),
+            &verified,
+            &last_call,
+            &reports,
         ];
         w.write_record(record.iter().map(|c| cell(c)))?;
     }

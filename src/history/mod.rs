@@ -16,13 +16,13 @@ use rustc_hash::FxHashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Edition, Field, FieldSet, FieldValue, Member, Roster};
+use crate::model::{Edition, Field, FieldSet, FieldValue, Member, Roster, Text};
 
 /// One person's change between two editions of a district.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    pub person: String,
-    pub name: String,
+    pub person: Text,
+    pub name: Text,
     #[serde(flatten)]
     pub kind: Kind,
 }
@@ -31,11 +31,11 @@ pub struct Change {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Kind {
     /// 新任: in the new edition, not in the old. `from` is set for a transfer.
-    Joined { body: String, post: String, from: Option<Place> },
+    Joined { body: Text, post: Text, from: Option<Place> },
     /// 离任: in the old edition, not in the new. `to` is set for a transfer.
-    Left { body: String, post: String, to: Option<Place> },
+    Left { body: Text, post: Text, to: Option<Place> },
     /// 职务调整: post or body changed.
-    Post { from_body: String, from_post: String, to_body: String, to_post: String },
+    Post { from_body: Text, from_post: Text, to_body: Text, to_post: Text },
     /// 分工调整.
     Duties(FieldChange),
     /// 联系方式变更: mobile, office phone, office, hours.
@@ -161,19 +161,18 @@ impl FieldChange {
 
 /// Compares two editions of one district, person by person. Transfers are not known here.
 pub fn diff(old: &Edition, new: &Edition) -> Vec<Change> {
-    let old_index: FxHashMap<&str, (&str, &Member)> =
-        old.members().map(|(b, m)| (m.id.as_str(), (b.name.as_str(), m))).collect();
-    let new_ids: FxHashMap<&str, ()> = new.members().map(|(_, m)| (m.id.as_str(), ())).collect();
+    let old_index: FxHashMap<&str, (&Text, &Member)> = old.members().map(|(b, m)| (&*m.id, (&b.name, m))).collect();
+    let new_ids: FxHashMap<&str, ()> = new.members().map(|(_, m)| (&*m.id, ())).collect();
     let mut out = Vec::new();
     for (body, m) in new.members() {
-        match old_index.get(m.id.as_str()) {
+        match old_index.get(&*m.id) {
             None => out.push(change(m, Kind::Joined { body: body.name.clone(), post: m.post.clone(), from: None })),
             Some((old_body, o)) => {
-                if *old_body != body.name || o.post != m.post {
+                if **old_body != body.name || o.post != m.post {
                     out.push(change(
                         m,
                         Kind::Post {
-                            from_body: (*old_body).to_owned(),
+                            from_body: Text::clone(old_body),
                             from_post: o.post.clone(),
                             to_body: body.name.clone(),
                             to_post: m.post.clone(),
@@ -194,7 +193,7 @@ pub fn diff(old: &Edition, new: &Edition) -> Vec<Change> {
         }
     }
     for (body, o) in old.members() {
-        if !new_ids.contains_key(o.id.as_str()) {
+        if !new_ids.contains_key(&*o.id) {
             out.push(change(o, Kind::Left { body: body.name.clone(), post: o.post.clone(), to: None }));
         }
     }
@@ -210,7 +209,7 @@ fn change(m: &Member, kind: Kind) -> Change {
 fn shown(v: Option<FieldValue<'_>>) -> Option<String> {
     v.map(|v| match v {
         FieldValue::Text(t) => t.to_owned(),
-        FieldValue::Phone(p) => p.national.clone(),
+        FieldValue::Phone(p) => p.national.to_string(),
     })
 }
 

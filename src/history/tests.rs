@@ -14,7 +14,7 @@ fn phone(s: &str) -> Option<Phone> {
 fn m(id: &str, post: &str) -> Member {
     Member {
         id: id.into(),
-        name: id.to_uppercase(),
+        name: id.to_uppercase().into(),
         post: post.into(),
         duties: None,
         mobile: None,
@@ -310,7 +310,7 @@ fn as_of_ignores_later_editions() {
     let r = crate::testutil::load(&dir, Some(date("2021-06-30")));
     assert_eq!(r.districts.len(), 1, "b did not exist yet");
     assert_eq!(r.districts[0].editions.len(), 1);
-    assert_eq!(r.districts[0].current().unwrap().members().next().unwrap().1.id, "x");
+    assert_eq!(r.districts[0].current().unwrap().members().next().unwrap().1.id, "x".into());
     assert!(!r.people.contains_key("y"));
     let h = History::compute(&r);
     assert!(h.changes[0][0].is_empty());
@@ -334,7 +334,7 @@ mod properties {
                     continue;
                 }
                 let mut x = m(&format!("p{id}"), ["书记", "区长", "委员"][post]);
-                x.duties = duties.map(|d| ["教育", "卫生", "财政"][d].to_owned());
+                x.duties = duties.map(|d| ["教育", "卫生", "财政"][d].into());
                 x.mobile = mobile.and_then(|n| phone(&format!("139 0000 000{n}")));
                 bodies[body].1.push(x);
             }
@@ -343,11 +343,11 @@ mod properties {
     }
 
     fn ids(e: &Edition) -> std::collections::BTreeSet<String> {
-        e.members().map(|(_, m)| m.id.clone()).collect()
+        e.members().map(|(_, m)| m.id.to_string()).collect()
     }
 
     fn place(e: &Edition, id: &str) -> Option<(String, String)> {
-        e.members().find(|(_, m)| m.id == id).map(|(b, m)| (b.name.clone(), m.post.clone()))
+        e.members().find(|(_, m)| *m.id == *id).map(|(b, m)| (b.name.to_string(), m.post.to_string()))
     }
 
     proptest! {
@@ -360,15 +360,15 @@ mod properties {
         fn diff_composes(a in edition(), b in edition(), c in edition()) {
             let ac = diff(&a, &c);
             let joined: std::collections::BTreeSet<String> =
-                ac.iter().filter(|x| matches!(x.kind, Kind::Joined { .. })).map(|x| x.person.clone()).collect();
+                ac.iter().filter(|x| matches!(x.kind, Kind::Joined { .. })).map(|x| x.person.to_string()).collect();
             let left: std::collections::BTreeSet<String> =
-                ac.iter().filter(|x| matches!(x.kind, Kind::Left { .. })).map(|x| x.person.clone()).collect();
+                ac.iter().filter(|x| matches!(x.kind, Kind::Left { .. })).map(|x| x.person.to_string()).collect();
             prop_assert_eq!(&joined, &ids(&c).difference(&ids(&a)).cloned().collect());
             prop_assert_eq!(&left, &ids(&a).difference(&ids(&c)).cloned().collect());
             // A person in a and c changed post from a to c exactly when their place differs;
             // if neither step a→b→c changed it (and they stayed throughout), neither did a→c.
             let (ab, bc) = (diff(&a, &b), diff(&b, &c));
-            let moved = |d: &[Change], id: &str| d.iter().any(|x| x.person == id && matches!(x.kind, Kind::Post { .. }));
+            let moved = |d: &[Change], id: &str| d.iter().any(|x| *x.person == *id && matches!(x.kind, Kind::Post { .. }));
             for id in ids(&a).intersection(&ids(&c)) {
                 prop_assert_eq!(moved(&ac, id), place(&a, id) != place(&c, id));
                 if ids(&b).contains(id) && !moved(&ab, id) && !moved(&bc, id) {
@@ -377,7 +377,7 @@ mod properties {
             }
             // Every change names someone of a or c.
             for x in &ac {
-                prop_assert!(ids(&a).contains(&x.person) || ids(&c).contains(&x.person));
+                prop_assert!(ids(&a).contains(&*x.person) || ids(&c).contains(&*x.person));
             }
         }
     }

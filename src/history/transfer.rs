@@ -45,10 +45,8 @@ pub fn link(roster: &Roster, changes: &mut [Vec<Changes>]) -> Vec<(usize, usize)
             let date = roster.districts[di].editions[ei].date;
             for (ci, c) in e.iter().enumerate() {
                 match c.kind {
-                    Kind::Left { .. } => lefts.push((c.person.as_str(), (di, ei, ci, date))),
-                    Kind::Joined { .. } => {
-                        joins.entry(c.person.as_str()).or_default().push(((di, ei, ci, date), false))
-                    }
+                    Kind::Left { .. } => lefts.push((&*c.person, (di, ei, ci, date))),
+                    Kind::Joined { .. } => joins.entry(&*c.person).or_default().push(((di, ei, ci, date), false)),
                     _ => {}
                 }
             }

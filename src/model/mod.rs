@@ -4,6 +4,7 @@
 //! Every later stage (history, rendering) works on this model only; it holds no spans.
 
 pub(crate) mod id;
+mod intern;
 pub(crate) mod phone;
 mod validate;
 pub mod verify;
@@ -19,6 +20,11 @@ pub use validate::{EditionCache, Options, validate, validate_cached};
 
 use crate::config::Config;
 
+/// A text of the model: shared, so that the same post, body name or office written in many
+/// entries is held once (see `validate::Interner`), and a channel's redacted copy of a member
+/// copies pointers, not texts.
+pub type Text = std::sync::Arc<str>;
+
 /// The whole site's data.
 #[derive(Debug, Clone)]
 pub struct Roster {
@@ -26,7 +32,7 @@ pub struct Roster {
     /// Districts in display order: a parent before its children, siblings by `order` then slug.
     pub districts: Vec<District>,
     /// Every person, by id.
-    pub people: std::sync::Arc<BTreeMap<String, Person>>,
+    pub people: std::sync::Arc<BTreeMap<Text, Person>>,
     /// `content/_index.md`.
     pub home: Option<Page>,
     /// `content/pages/*.md`, by `order` then slug.
@@ -112,7 +118,7 @@ impl Edition {
 /// A leadership body or unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    pub name: String,
+    pub name: Text,
     /// Shared, so that a channel's redacted copy of an edition shares every member it hides
     /// nothing of with the original (see `render::publish`).
     pub members: Vec<std::sync::Arc<Member>>,
@@ -121,15 +127,15 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// Person id: explicit, or derived from the name (see `id::derive`).
-    pub id: String,
-    pub name: String,
-    pub post: String,
+    pub id: Text,
+    pub name: Text,
+    pub post: Text,
     /// Inline Markdown.
-    pub duties: Option<String>,
+    pub duties: Option<Text>,
     pub mobile: Option<Phone>,
     pub office_phone: Option<Phone>,
-    pub office: Option<String>,
-    pub hours: Option<String>,
+    pub office: Option<Text>,
+    pub hours: Option<Text>,
     pub verified: Option<NaiveDate>,
     /// Fields of this member never published anywhere.
     pub private: FieldSet,
@@ -171,9 +177,9 @@ impl Member {
 /// One person across districts and editions.
 #[derive(Debug, Clone)]
 pub struct Person {
-    pub id: String,
+    pub id: Text,
     /// The name in the person's most recent appearance.
-    pub name: String,
+    pub name: Text,
     /// Every appearance, ordered by district then date.
     pub appearances: Vec<Appearance>,
 }

@@ -27,9 +27,9 @@ use rustc_hash::FxHashMap;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Phone {
     /// `+8613900000001`; with an extension `+862838120001;ext=123`, as a `tel:` URI has it.
-    pub e164: String,
+    pub e164: super::Text,
     /// `139 0000 0001`
-    pub national: String,
+    pub national: super::Text,
 }
 
 type Parsed = Result<Phone, String>;
@@ -54,8 +54,8 @@ impl Phone {
             return Ok(match extension {
                 None => phone,
                 Some((marker, digits)) if valid_extension(digits) => Phone {
-                    e164: format!("{};ext={digits}", phone.e164),
-                    national: format!("{} {marker} {digits}", phone.national),
+                    e164: format!("{};ext={digits}", phone.e164).into(),
+                    national: format!("{} {marker} {digits}", phone.national).into(),
                 },
                 Some((_, digits)) => return Err(extension_error(digits)),
             });
@@ -83,8 +83,8 @@ impl Phone {
         }
         let Phone { mut e164, mut national } = by_crate(main, region)?;
         if let Some((marker, digits)) = extension {
-            e164 = format!("{e164};ext={digits}");
-            national = format!("{national} {marker} {digits}");
+            e164 = format!("{e164};ext={digits}").into();
+            national = format!("{national} {marker} {digits}").into();
         }
         Ok(Phone { e164, national })
     }
@@ -113,8 +113,8 @@ fn by_crate(main: &str, region: country::Id) -> Parsed {
         return Err("not a valid number (wrong length or unknown area code)".to_owned());
     }
     Ok(Phone {
-        e164: number.format().mode(Mode::E164).to_string(),
-        national: number.format().mode(Mode::National).to_string(),
+        e164: number.format().mode(Mode::E164).to_string().into(),
+        national: number.format().mode(Mode::National).to_string().into(),
     })
 }
 
@@ -164,7 +164,10 @@ fn mobile(nsn: &str) -> Option<Phone> {
         (b'7', b'4') => d[3] == b'0' && (b'0'..=b'5').contains(&d[4]),
         _ => false,
     };
-    ok.then(|| Phone { e164: format!("+86{nsn}"), national: format!("{} {} {}", &nsn[..3], &nsn[3..7], &nsn[7..]) })
+    ok.then(|| Phone {
+        e164: format!("+86{nsn}").into(),
+        national: format!("{} {} {}", &nsn[..3], &nsn[3..7], &nsn[7..]).into(),
+    })
 }
 
 /// How the crate writes the landlines of one leading-digits class: the national form with
@@ -191,14 +194,14 @@ fn landline(nsn: &str) -> Option<Phone> {
     }?;
     let mut digits = nsn.chars();
     let national: String = template.chars().map(|c| if c == '#' { digits.next().unwrap_or(c) } else { c }).collect();
-    Some(Phone { e164: format!("+86{nsn}"), national })
+    Some(Phone { e164: format!("+86{nsn}").into(), national: national.into() })
 }
 
 /// The crate's national form of `nsn` as a template, when it is valid and every digit of the
 /// form is the trunk prefix or, in order, a digit of `nsn`.
 fn template_of(nsn: &str) -> Template {
     let phone = by_crate(&format!("+86{nsn}"), country::Id::CN).ok()?;
-    if phone.e164 != format!("+86{nsn}") {
+    if *phone.e164 != *format!("+86{nsn}") {
         return None;
     }
     let form = phone.national;
@@ -279,11 +282,11 @@ mod tests {
     #[test]
     fn mobile_and_landline() {
         let m = Phone::parse("139 0000 0001", country::Id::CN).unwrap();
-        assert_eq!(m.e164, "+8613900000001");
-        assert_eq!(m.national, "139 0000 0001");
+        assert_eq!(&*m.e164, "+8613900000001");
+        assert_eq!(&*m.national, "139 0000 0001");
         let o = Phone::parse("028-3812 0001", country::Id::CN).unwrap();
-        assert_eq!(o.e164, "+862838120001");
-        assert_eq!(o.national, "028 3812 0001");
+        assert_eq!(&*o.e164, "+862838120001");
+        assert_eq!(&*o.national, "028 3812 0001");
         assert_eq!(Phone::parse("+86 139 0000 0001", country::Id::CN).unwrap(), m);
         assert_eq!(Phone::parse("(028) 3812-0001", country::Id::CN).unwrap(), o);
     }
@@ -318,12 +321,12 @@ mod tests {
     #[test]
     fn extensions_are_kept_as_written() {
         let p = Phone::parse("028-3812 0001 转 123", country::Id::CN).unwrap();
-        assert_eq!(p.e164, "+862838120001;ext=123");
-        assert_eq!(p.national, "028 3812 0001 转 123");
+        assert_eq!(&*p.e164, "+862838120001;ext=123");
+        assert_eq!(&*p.national, "028 3812 0001 转 123");
         assert_eq!(p.digits(), "862838120001");
         let q = Phone::parse("028-3812 0001 ext. 45", country::Id::CN).unwrap();
-        assert_eq!(q.e164, "+862838120001;ext=45");
-        assert_eq!(q.national, "028 3812 0001 ext. 45");
+        assert_eq!(&*q.e164, "+862838120001;ext=45");
+        assert_eq!(&*q.national, "028 3812 0001 ext. 45");
         assert_eq!(Phone::parse("028-3812 0001 EXT 45", country::Id::CN).unwrap().e164, q.e164);
         for bad in ["028-3812 0001 转", "028-3812 0001 转 12a", "028-3812 0001 ext. 1234567", "+86", "0", "+86 转 1"]
         {

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
+use super::intern::Interner;
 use super::{Appearance, Body, District, Edition, Field, FieldSet, Member, Page, Person, Phone, Roster, id, verify};
 use crate::config::Config;
 use crate::diag::{Diagnostic, FileRef, did_you_mean};
@@ -92,12 +93,13 @@ pub fn validate_cached(
     cache: &EditionCache,
 ) -> Roster {
     let key = (config.phone_region, opts.today());
+    let texts = Interner::default();
     let todo: Vec<&Arc<EditionSource>> =
         site.districts.iter().flat_map(|d| &d.editions).filter(|e| cache.lookup(e, key).is_none()).collect();
     let built: Vec<(Arc<EditionSource>, Arc<Built>)> = todo
         .into_par_iter()
         .map(|e| {
-            let b = Arc::new(build_edition(e, &config, key.1));
+            let b = Arc::new(build_edition(e, &config, key.1, &texts));
             cache.store(e, key, b.clone());
             (e.clone(), b)
         })
@@ -106,7 +108,7 @@ pub fn validate_cached(
     let mut ids = IdRegistry::default();
     let mut districts: Vec<District> = Vec::with_capacity(site.districts.len());
     for source in &site.districts {
-        districts.push(district(source, &config, opts, &mut ids, diags, cache));
+        districts.push(district(source, &config, opts, &mut ids, diags, (cache, &texts)));
     }
     let mut districts = arrange(districts, &site.districts, diags);
     let policy = verify::Policy { today: key.1, max_age_days: opts.max_age_days.unwrap_or(config.verify.max_age_days) };
@@ -134,7 +136,7 @@ fn district(
     opts: &Options,
     ids: &mut IdRegistry,
     diags: &mut Vec<Diagnostic>,
-    cache: &EditionCache,
+    (cache, texts): (&EditionCache, &Interner),
 ) -> District {
     let slug = source.path.rsplit('/').next().unwrap_or(&source.path).to_owned();
     check_district_slug(source, &slug, diags);
@@ -152,7 +154,7 @@ fn district(
         let built = match cache.lookup(e, key) {
             Some(b) => b,
             None => {
-                let b = Arc::new(build_edition(e, config, key.1));
+                let b = Arc::new(build_edition(e, config, key.1, texts));
                 cache.store(e, key, b.clone());
                 b
             }
@@ -213,16 +215,16 @@ fn scheduled(e: &EditionSource, today: NaiveDate) -> Diagnostic {
     ))
 }
 
-fn build_edition(source: &EditionSource, config: &Config, today: NaiveDate) -> Built {
+fn build_edition(source: &EditionSource, config: &Config, today: NaiveDate, texts: &Interner) -> Built {
     let file = &source.file;
     let mut diags = Vec::new();
     let mut uses = Vec::new();
     let mut bodies = Vec::with_capacity(source.bodies.len());
-    let mut seen: FxHashMap<String, std::ops::Range<usize>> = FxHashMap::default();
+    let mut seen: FxHashMap<super::Text, std::ops::Range<usize>> = FxHashMap::default();
     for b in &source.bodies {
         let mut members = Vec::with_capacity(b.members.len());
         for m in &b.members {
-            let Some((member, id_use)) = member(file, m, config, today, &mut diags) else {
+            let Some((member, id_use)) = member(file, m, config, today, texts, &mut diags) else {
                 continue;
             };
             uses.push(id_use);
@@ -246,7 +248,7 @@ fn build_edition(source: &EditionSource, config: &Config, today: NaiveDate) -> B
                     .with_help("add [[body.member]] entries below it, or remove the [[body]]"),
             );
         }
-        bodies.push(Body { name: b.name.as_ref().map_or_else(String::new, |t| t.value.clone()), members });
+        bodies.push(Body { name: texts.get(b.name.as_ref().map_or("", |t| &t.value)), members });
     }
     if let Some(first) = source.bodies.first()
         && source.bodies.iter().all(|b| b.members.is_empty())
@@ -272,6 +274,7 @@ fn member(
     m: &MemberSource,
     config: &Config,
     today: NaiveDate,
+    texts: &Interner,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Member, IdUse)> {
     let name = m.name.as_ref()?;
@@ -347,15 +350,16 @@ fn member(
                 .with_help("write the date the numbers were last confirmed to work"),
         );
     }
+    let text = |t: &Option<Text>| t.as_ref().map(|t| texts.get(&t.value));
     let member = Member {
-        id,
-        name: name.value.clone(),
-        post: post.value.clone(),
-        duties: m.duties.as_ref().map(|t| t.value.clone()),
+        id: texts.get(&id),
+        name: texts.get(&name.value),
+        post: texts.get(&post.value),
+        duties: text(&m.duties),
         mobile,
         office_phone,
-        office: m.office.as_ref().map(|t| t.value.clone()),
-        hours: m.hours.as_ref().map(|t| t.value.clone()),
+        office: text(&m.office),
+        hours: text(&m.hours),
         verified: m.verified.as_ref().map(|v| v.0),
         private: private_fields(file, &m.private, diags),
     };
@@ -515,9 +519,9 @@ fn arrange(districts: Vec<District>, sources: &[DistrictSource], diags: &mut Vec
     out
 }
 
-fn index_people(districts: &[District]) -> BTreeMap<String, Person> {
-    let mut people: BTreeMap<String, Person> = BTreeMap::new();
-    let mut latest: HashMap<String, NaiveDate> = HashMap::new();
+fn index_people(districts: &[District]) -> BTreeMap<super::Text, Person> {
+    let mut people: BTreeMap<super::Text, Person> = BTreeMap::new();
+    let mut latest: HashMap<super::Text, NaiveDate> = HashMap::new();
     for (di, d) in districts.iter().enumerate() {
         for (ei, e) in d.editions.iter().enumerate() {
             for (bi, b) in e.bodies.iter().enumerate() {

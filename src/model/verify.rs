@@ -154,7 +154,7 @@ pub fn state(d: &District, m: &Member, field: Field, policy: Policy) -> Option<N
     let mut answered: Option<NaiveDate> = None;
     let mut last_call: Option<(CallResult, NaiveDate)> = None;
     for round in &d.rounds {
-        for c in round.calls.iter().filter(|c| c.field == field && c.id == m.id && c.e164 == phone.e164) {
+        for c in round.calls.iter().filter(|c| c.field == field && *c.id == *m.id && *c.e164 == *phone.e164) {
             if c.result == CallResult::Answered {
                 answered = Some(round.date);
             }
@@ -168,7 +168,7 @@ pub fn state(d: &District, m: &Member, field: Field, policy: Policy) -> Option<N
     let open_reports = d
         .reports
         .iter()
-        .filter(|r| r.field == field && r.id == m.id && r.e164 == phone.e164)
+        .filter(|r| r.field == field && *r.id == *m.id && *r.e164 == *phone.e164)
         .filter(|r| answered.is_none_or(|a| a < r.date))
         .count();
     Some(NumberState { verified, age_days, stale, failed, last_call, open_reports })
@@ -339,8 +339,8 @@ fn resolve(
         diags.push(err(row.span.clone(), format!("{} has no edition in force on {}", district.name, check.date)));
         return None;
     };
-    let Some(member) = edition.members().map(|(_, m)| m).find(|m| m.id == row.id.value) else {
-        let ids: Vec<&str> = edition.members().map(|(_, m)| m.id.as_str()).collect();
+    let Some(member) = edition.members().map(|(_, m)| m).find(|m| *m.id == *row.id.value) else {
+        let ids: Vec<&str> = edition.members().map(|(_, m)| &*m.id).collect();
         let mut e = err(
             row.id.span.clone(),
             format!("no member `{}` in {}'s edition of {}", row.id.value, district.name, edition.date),
@@ -378,14 +378,14 @@ fn resolve(
             .with_label(format!("the edition of {} has {}", edition.date, number.national))
             .with_help("the sheet was made for another number; make a new sheet with `roster calls` and call again");
             if member.private.contains(field) {
-                e = e.with_private(number.national.clone());
+                e = e.with_private(number.national.to_string());
             }
             diags.push(e);
             return None;
         }
     }
     let private = member.private.contains(field) || !config.publish.publishes(field);
-    Some((d, Tied { id: member.id.clone(), field, e164: number.e164.clone(), private }))
+    Some((d, Tied { id: member.id.to_string(), field, e164: number.e164.to_string(), private }))
 }
 
 /// Warnings (errors with `deny`) for the current members whose published numbers are stale or
@@ -480,7 +480,7 @@ fn field_words(f: Field) -> &'static str {
 /// The member's `[[body.member]]` entry in its edition file: the one with its name and post.
 fn entry(source: &EditionSource, m: &Member) -> Option<(crate::diag::FileRef, std::ops::Range<usize>)> {
     let found = source.bodies.iter().flat_map(|b| &b.members).find(|s| {
-        s.name.as_ref().is_some_and(|n| n.value == m.name) && s.post.as_ref().is_some_and(|p| p.value == m.post)
+        s.name.as_ref().is_some_and(|n| *n.value == *m.name) && s.post.as_ref().is_some_and(|p| *p.value == *m.post)
     })?;
     Some((source.file.clone(), found.span.clone()))
 }

@@ -13,7 +13,7 @@ use super::view::Link;
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
 use crate::history::{Change, ChangeGroup, ChangeKind, FieldChange, History, Kind};
-use crate::model::{Field, Roster};
+use crate::model::{Field, Roster, Text};
 use crate::output::Sink;
 
 pub type Labels = BTreeMap<String, String>;
@@ -50,14 +50,14 @@ fn field_view(fc: &FieldChange, t: &Labels) -> FieldView {
 pub struct ChangeView {
     /// joined, left, transferred_in, transferred_out, post, duties, contact
     pub kind: &'static str,
-    pub name: String,
+    pub name: Text,
     pub url: String,
-    pub body: Option<String>,
-    pub post: Option<String>,
-    pub from_body: Option<String>,
-    pub from_post: Option<String>,
-    pub to_body: Option<String>,
-    pub to_post: Option<String>,
+    pub body: Option<Text>,
+    pub post: Option<Text>,
+    pub from_body: Option<Text>,
+    pub from_post: Option<Text>,
+    pub to_body: Option<Text>,
+    pub to_post: Option<Text>,
     /// The other district of a transfer, and the label's text around its name.
     pub other: Option<Link>,
     pub other_before: String,
@@ -253,12 +253,12 @@ fn district_log(ctx: &Ctx<'_>, d: usize, sink: &dyn Sink) -> Result<(), Diagnost
 
 #[derive(Debug, Serialize)]
 struct TransferView {
-    name: String,
+    name: Text,
     url: String,
     from: Link,
-    from_post: String,
+    from_post: Text,
     to: Link,
-    to_post: String,
+    to_post: Text,
     date: String,
 }
 
@@ -358,12 +358,14 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
 }
 
 /// The post a transferred person took in the district they joined.
-fn joined_post(h: &History, district: usize, person: &str, from: usize) -> String {
+fn joined_post(h: &History, district: usize, person: &str, from: usize) -> Text {
     h.changes[district]
         .iter()
         .flat_map(|e| e.iter())
         .find_map(|j| match &j.kind {
-            Kind::Joined { post, from: Some(f), .. } if j.person == person && f.district == from => Some(post.clone()),
+            Kind::Joined { post, from: Some(f), .. } if *j.person == *person && f.district == from => {
+                Some(post.clone())
+            }
             _ => None,
         })
         .unwrap_or_default()
@@ -386,7 +388,7 @@ pub fn by_person(h: &History) -> HashMap<&str, Vec<(usize, usize, &Change)>> {
     for (d, district) in h.changes.iter().enumerate() {
         for (e, changes) in district.iter().enumerate() {
             for c in changes.iter() {
-                map.entry(c.person.as_str()).or_default().push((d, e, c));
+                map.entry(&*c.person).or_default().push((d, e, c));
             }
         }
     }

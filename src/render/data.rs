@@ -164,7 +164,7 @@ struct Membership<'a> {
     person_id: &'a str,
     organization_id: String,
     post_id: String,
-    role: String,
+    role: crate::model::Text,
     start_date: chrono::NaiveDate,
     end_date: Option<chrono::NaiveDate>,
     responsibilities: Option<String>,
@@ -351,13 +351,13 @@ pub fn roster_csv(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<(
                 cell(&m.name),
                 cell(&m.post),
                 cell(&m.duties.as_deref().map(markdown::plain).unwrap_or_default()),
-                cell(m.office_phone.as_ref().map_or("", |p| p.national.as_str())),
+                cell(m.office_phone.as_ref().map_or("", |p| &*p.national)),
                 cell(m.office.as_deref().unwrap_or("")),
                 cell(m.hours.as_deref().unwrap_or("")),
                 m.verified.map(|v| v.to_string()).unwrap_or_default(),
             ];
             if with_mobile {
-                row.push(cell(m.mobile.as_ref().map_or("", |p| p.national.as_str())));
+                row.push(cell(m.mobile.as_ref().map_or("", |p| &*p.national)));
             }
             for f in &numbers {
                 let s = d.number_state(m, *f, r.verify);

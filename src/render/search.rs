@@ -89,10 +89,10 @@ fn district_entries(d: &crate::model::District) -> Vec<Entry> {
                 .map(|p| format!("{} {}", p.national.replace(' ', ""), p.digits()))
                 .collect();
             out.push([
-                m.name.clone(),
+                m.name.to_string(),
                 full,
                 initials,
-                m.post.clone(),
+                m.post.to_string(),
                 m.duties.as_deref().map(markdown::plain).unwrap_or_default(),
                 d.name.clone(),
                 digits.join(" "),

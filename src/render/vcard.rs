@@ -63,19 +63,19 @@ pub fn card(name: &str, url: &str, posts: &[Post<'_>], hours_label: &str) -> Str
         line(format!("TITLE:{}", escape(&p.member.post)));
         line(format!("ORG:{};{}", escape(p.district), escape(p.body)));
         if let Some(tel) = &p.member.office_phone
-            && !phones.iter().any(|(n, _)| *n == tel.e164)
+            && !phones.iter().any(|(n, _)| **n == *tel.e164)
         {
             phones.push((&tel.e164, "\"work,voice\""));
         }
         if let Some(tel) = &p.member.mobile
-            && !phones.iter().any(|(n, _)| *n == tel.e164)
+            && !phones.iter().any(|(n, _)| **n == *tel.e164)
         {
             phones.push((&tel.e164, "cell"));
         }
         if let Some(office) = &p.member.office {
             line(format!("ADR;TYPE=work:;;{};;;;", escape(office)));
         }
-        let mut note = p.member.post.clone();
+        let mut note = p.member.post.to_string();
         if let Some(d) = &p.member.duties {
             let _ = write!(note, ": {}", markdown::plain(d));
         }

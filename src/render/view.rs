@@ -113,7 +113,7 @@ fn search_example(roster: &Roster) -> String {
     let member = roster.districts.iter().filter_map(District::current).find_map(|e| e.members().next());
     let Some((_, m)) = member else { return "李明、liming、lm".into() };
     let (pinyin, initials) = super::search::pinyin_of(&m.name);
-    let mut parts = vec![m.name.clone(), pinyin.replace(' ', ""), initials];
+    let mut parts = vec![m.name.to_string(), pinyin.replace(' ', ""), initials];
     if let Some(p) = m.office_phone.as_ref().or(m.mobile.as_ref()) {
         let digits = p.digits();
         parts.push(digits[digits.len().saturating_sub(4)..].to_owned());
@@ -348,7 +348,7 @@ fn district_views(editions: &[Arc<Edition>]) -> Vec<EditionMembers<'_>> {
                 .iter()
                 .zip(&out[p])
                 .flat_map(|(b, views)| b.members.iter().zip(views))
-                .map(|(m, v)| (m.id.as_str(), (&**m, v)))
+                .map(|(m, v)| (&*m.id, (&**m, v)))
                 .collect(),
             None => FxHashMap::default(),
         };
@@ -358,7 +358,7 @@ fn district_views(editions: &[Arc<Edition>]) -> Vec<EditionMembers<'_>> {
             .map(|b| {
                 b.members
                     .iter()
-                    .map(|m| match before.get(m.id.as_str()) {
+                    .map(|m| match before.get(&*m.id) {
                         Some((old, view)) if *old == &**m => Arc::clone(view),
                         _ => Arc::new(MemberView::new(m)),
                     })

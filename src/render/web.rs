@@ -10,7 +10,7 @@ use super::verify::{Coverage, coverage};
 use super::view::{self, Columns, EditionView, Link, MemberView};
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
-use crate::model::{Appearance, FieldSet, Person, Roster};
+use crate::model::{Appearance, FieldSet, Person, Roster, Text};
 
 type Labels = std::collections::BTreeMap<String, String>;
 use crate::output::Sink;
@@ -210,8 +210,8 @@ pub struct Term {
     pub first_edition: usize,
     /// The last edition of the term.
     pub last_edition: usize,
-    pub body: String,
-    pub post: String,
+    pub body: Text,
+    pub post: Text,
     pub from: NaiveDate,
     /// None while still in force.
     pub until: Option<NaiveDate>,
@@ -277,8 +277,8 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
         district: &'a str,
         district_url: String,
         edition_url: String,
-        body: String,
-        post: String,
+        body: Text,
+        post: Text,
     }
     #[derive(Serialize)]
     struct Page<'a> {
@@ -338,7 +338,7 @@ fn person(ctx: &Ctx<'_>, p: &Person, sink: &dyn Sink) -> Result<(), Diagnostic> 
     let card = (ctx.site.features.data && !current.is_empty()).then(|| super::vcard::person(r, &p.id, hours)).flatten();
     let page = Page {
         person: PersonView { id: &p.id, name: &p.name },
-        crumbs: vec![Link { name: p.name.clone(), url: out.clone() }],
+        crumbs: vec![Link { name: p.name.to_string(), url: out.clone() }],
         vcard: card.as_deref().map(super::vcard::data_uri),
         vcard_file: format!("{}.vcf", p.id),
         current,
@@ -395,7 +395,7 @@ mod tests {
         let p = &src.people["x"];
         let t = terms(&src, p);
         let summary: Vec<_> =
-            t.iter().map(|t| (t.post.as_str(), t.from.to_string(), t.until.map(|u| u.to_string()))).collect();
+            t.iter().map(|t| (&*t.post, t.from.to_string(), t.until.map(|u| u.to_string()))).collect();
         assert_eq!(
             summary,
             vec![

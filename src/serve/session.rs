@@ -225,7 +225,7 @@ fn scope(old: &Roster, old_history: &History, new: &Roster, new_history: &Histor
         districts.extend(new.ancestors(*d));
         for roster in [old, new] {
             for e in &roster.districts[*d].editions {
-                people.extend(e.members().map(|(_, m)| m.id.clone()));
+                people.extend(e.members().map(|(_, m)| m.id.to_string()));
             }
         }
     }

@@ -43,7 +43,7 @@ fn load(checks: &[(&str, &str)], today: &str) -> (Roster, Vec<Diagnostic>) {
 
 fn state_of(r: &Roster, id: &str, field: Field) -> NumberState {
     let d = &r.districts[0];
-    let m = d.current().unwrap().members().map(|(_, m)| m).find(|m| m.id == id).unwrap();
+    let m = d.current().unwrap().members().map(|(_, m)| m).find(|m| *m.id == *id).unwrap();
     d.number_state(m, field, r.verify).unwrap()
 }
 

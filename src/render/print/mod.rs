@@ -319,8 +319,8 @@ fn member(m: &crate::model::Member) -> PrintMember {
         name: typeset_text(&m.name),
         post: typeset_text(&m.post),
         duties: m.duties.as_deref().map(|d| typeset_text(&markdown::plain(d))),
-        office_phone: m.office_phone.as_ref().map(|p| p.national.clone()),
-        mobile: m.mobile.as_ref().map(|p| p.national.clone()),
+        office_phone: m.office_phone.as_ref().map(|p| p.national.to_string()),
+        mobile: m.mobile.as_ref().map(|p| p.national.to_string()),
         office: m.office.as_deref().map(typeset_text),
         hours: m.hours.as_deref().map(typeset_text),
     }
