@@ -12,7 +12,7 @@ use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
 use crate::history::{History, Kind};
 use crate::model::verify::{CallResult, Policy};
-use crate::model::{District, Field, Member, Roster};
+use crate::model::{District, Field, Member, Person, Roster};
 use crate::output::Sink;
 
 /// Renders the data files from the data-channel roster and history.
@@ -182,12 +182,75 @@ struct Meta<'a> {
 }
 
 #[derive(Serialize)]
-struct Popolo<'a> {
+#[serde(bound = "Streamed<P>: Serialize, Streamed<M>: Serialize")]
+struct Popolo<'a, P, M> {
     meta: Meta<'a>,
-    persons: Vec<PopoloPerson<'a>>,
+    persons: Streamed<P>,
     organizations: Vec<Organization<'a>>,
     posts: Vec<PopoloPost<'a>>,
-    memberships: Vec<Membership<'a>>,
+    memberships: Streamed<M>,
+}
+
+/// A list serialised item by item as `F` makes them: the persons and memberships of a
+/// province are written out without being held in memory all at once.
+struct Streamed<F>(F);
+
+impl<F, I> Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+fn person<'a>(base: &str, p: &'a Person) -> PopoloPerson<'a> {
+    PopoloPerson {
+        id: &p.id,
+        name: &p.name,
+        links: vec![Link { url: links::absolute(base, &links::person(&p.id)), note: Some("person page".into()) }],
+    }
+}
+
+/// A person's memberships: one per term in a post, by district then start.
+fn memberships<'a>(r: &'a Roster, p: &'a Person) -> Vec<Membership<'a>> {
+    let base = &r.config.base_url;
+    let mut ts = terms(r, p);
+    ts.sort_by_key(|t| (t.district, t.from));
+    ts.into_iter()
+        .map(|t| {
+            let d = &r.districts[t.district];
+            let edition = &d.editions[t.last_edition];
+            // From the person's own appearances: a scan of the edition would make this
+            // quadratic in the size of a district.
+            let member = p
+                .appearances
+                .iter()
+                .find(|a| a.district == t.district && a.edition == t.last_edition)
+                .map(|a| r.member(*a));
+            let org = body_id(&d.path, &t.body);
+            Membership {
+                id: format!("{}@{}:{}", p.id, d.path, t.from),
+                person_id: &p.id,
+                post_id: format!("{org}:{}", t.post),
+                organization_id: org,
+                role: t.post,
+                start_date: t.from,
+                end_date: t.until,
+                responsibilities: member.and_then(|m| m.duties.as_deref()).map(markdown::plain),
+                verified: member.and_then(|m| m.verified),
+                contact_details: member
+                    .map(|m| contact_details(m, t.until.is_none().then_some((d, r.verify))))
+                    .unwrap_or_default(),
+                sources: vec![Link {
+                    url: links::absolute(base, &links::edition(&d.path, edition.date)),
+                    note: edition.source.clone(),
+                }],
+            }
+        })
+        .collect()
 }
 
 /// The roster as Popolo (<https://www.popoloproject.com/specs/>): persons, organizations
@@ -232,47 +295,6 @@ pub fn popolo(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<()> {
             }
         }
     }
-    let mut persons = Vec::with_capacity(r.people.len());
-    let mut memberships = Vec::new();
-    for p in r.people.values() {
-        persons.push(PopoloPerson {
-            id: &p.id,
-            name: &p.name,
-            links: vec![Link { url: links::absolute(base, &links::person(&p.id)), note: Some("person page".into()) }],
-        });
-        let mut ts = terms(r, p);
-        ts.sort_by_key(|t| (t.district, t.from));
-        for t in ts {
-            let d = &r.districts[t.district];
-            let edition = &d.editions[t.last_edition];
-            // From the person's own appearances: a scan of the edition would make this
-            // quadratic in the size of a district.
-            let member = p
-                .appearances
-                .iter()
-                .find(|a| a.district == t.district && a.edition == t.last_edition)
-                .map(|a| r.member(*a));
-            let org = body_id(&d.path, &t.body);
-            memberships.push(Membership {
-                id: format!("{}@{}:{}", p.id, d.path, t.from),
-                person_id: &p.id,
-                post_id: format!("{org}:{}", t.post),
-                organization_id: org,
-                role: t.post,
-                start_date: t.from,
-                end_date: t.until,
-                responsibilities: member.and_then(|m| m.duties.as_deref()).map(markdown::plain),
-                verified: member.and_then(|m| m.verified),
-                contact_details: member
-                    .map(|m| contact_details(m, t.until.is_none().then_some((d, r.verify))))
-                    .unwrap_or_default(),
-                sources: vec![Link {
-                    url: links::absolute(base, &links::edition(&d.path, edition.date)),
-                    note: edition.source.clone(),
-                }],
-            });
-        }
-    }
     let doc = Popolo {
         meta: Meta {
             title: &r.config.title,
@@ -280,10 +302,10 @@ pub fn popolo(r: &Roster, out: &mut dyn std::io::Write) -> std::io::Result<()> {
             as_of: r.latest_date(),
             fields: r.config.publish.data.iter().map(|f| f.as_str()).collect(),
         },
-        persons,
+        persons: Streamed(|| r.people.values().map(|p| person(base, p))),
         organizations,
         posts,
-        memberships,
+        memberships: Streamed(|| r.people.values().flat_map(|p| memberships(r, p))),
     };
     serde_json::to_writer(&mut *out, &doc)?;
     out.write_all(b"\n")

@@ -208,7 +208,7 @@ pub fn site(
         data: true,
         checks: verify::any(web.roster()),
     };
-    let ctx = Ctx::new(root, &web, theme, features);
+    let mut ctx = Ctx::new(root, &web, theme, features);
     drop(t);
     let mut errors = Vec::new();
     if parts.web && scope.stable_pages() {
@@ -223,6 +223,8 @@ pub fn site(
     if parts.web {
         let t = crate::timing::stage("render: web pages");
         errors.extend(web::render(&ctx, scope, sink));
+        // Only the web pages show member views: the later stages run without them.
+        ctx.views.release();
         drop(t);
         let t = crate::timing::stage("render: change logs");
         errors.extend(changes::render(&ctx, scope, sink));

@@ -332,6 +332,11 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Drops the views made so far (they are made again if asked for).
+    pub fn release(&mut self) {
+        self.districts.iter_mut().for_each(|d| *d = OnceLock::new());
+    }
+
     pub fn member(&self, a: Appearance) -> &MemberView<'a> {
         &self.edition(a.district, a.edition)[a.body][a.member]
     }
