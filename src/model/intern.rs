@@ -6,7 +6,7 @@
 //! Editions are validated in parallel, so the set is split into shards by hash, each behind
 //! its own lock. It lives for one validation: `serve` keeps the validated editions, not the set.
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 use rustc_hash::{FxBuildHasher, FxHashSet};
@@ -23,9 +23,7 @@ pub(crate) struct Interner {
 impl Interner {
     /// The shared text equal to `s`, made on first use.
     pub(crate) fn get(&self, s: &str) -> Text {
-        let mut h = FxBuildHasher.build_hasher();
-        s.hash(&mut h);
-        let shard = &self.shards[(h.finish() >> 32) as usize % SHARDS];
+        let shard = &self.shards[(FxBuildHasher.hash_one(s) >> 32) as usize % SHARDS];
         let mut set = shard.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(t) = set.get(s) {
             return t.clone();
