@@ -239,6 +239,17 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.extend(keyed.into_iter().map(|(_, d)| d));
 }
 
+/// Adds `more` to diagnostics already sorted by [`sort`], keeping them sorted; when there is
+/// nothing to add (the usual case in a `serve` rebuild, whose every stale-number warning is
+/// sorted already), nothing is sorted again.
+pub fn extend_sorted(sorted: &mut Vec<Diagnostic>, more: impl IntoIterator<Item = Diagnostic>) {
+    let before = sorted.len();
+    sorted.extend(more);
+    if sorted.len() > before {
+        sort(sorted);
+    }
+}
+
 /// How the binary prints diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {

@@ -103,6 +103,7 @@ pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
         };
         model::validate_cached(config, site, &options, &mut diags, editions)
     };
+    let _t = timing::stage("load: sort diagnostics");
     diag::make_unpublished_private(&mut diags, &roster.config.publish);
     override_base_url(&mut roster.config, opts, &mut diags);
     report_size(&roster, opts, start);
@@ -147,11 +148,12 @@ pub fn prepare(
     reuse: Reuse<'_>,
 ) -> Result<Prepared, Vec<Diagnostic>> {
     let Loaded { roster, mut diagnostics } = load(root, input, opts);
+    let mut theme_diags = Vec::new();
     let theme = match reuse.theme {
         Some(theme) => Some(theme),
-        None => render::theme::load(root, &roster.config, &mut diagnostics).map(Arc::new),
+        None => render::theme::load(root, &roster.config, &mut theme_diags).map(Arc::new),
     };
-    diag::sort(&mut diagnostics);
+    diag::extend_sorted(&mut diagnostics, theme_diags);
     let theme = match theme {
         Some(theme) if !diagnostics.iter().any(Diagnostic::is_error) => theme,
         _ => return Err(diagnostics),
@@ -185,7 +187,6 @@ pub fn run(
     let mut site = prepare(root, input, opts, Reuse::default())?;
     let errors = render(root, &site, opts, job, sink);
     let failed = errors.iter().any(Diagnostic::is_error);
-    site.warnings.extend(errors);
-    diag::sort(&mut site.warnings);
+    diag::extend_sorted(&mut site.warnings, errors);
     if failed { Err(std::mem::take(&mut site.warnings)) } else { Ok(site) }
 }

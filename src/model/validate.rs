@@ -105,6 +105,7 @@ pub fn validate_cached(
         })
         .collect();
     drop(built);
+    let t = crate::timing::stage("validate: districts, ids");
     let mut ids = IdRegistry::default();
     let mut districts: Vec<District> = Vec::with_capacity(site.districts.len());
     for source in &site.districts {
@@ -112,8 +113,12 @@ pub fn validate_cached(
     }
     let mut districts = arrange(districts, &site.districts, diags);
     let policy = verify::Policy { today: key.1, max_age_days: opts.max_age_days.unwrap_or(config.verify.max_age_days) };
+    drop(t);
+    let t = crate::timing::stage("validate: verify");
     verify::attach(&mut districts, &site, &config, key.1, diags);
     verify::report(&districts, &site, &config, policy, opts.deny_stale, diags);
+    drop(t);
+    let _t = crate::timing::stage("validate: people");
     let people = std::sync::Arc::new(index_people(&districts));
     let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
     pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
@@ -520,19 +525,16 @@ fn arrange(districts: Vec<District>, sources: &[DistrictSource], diags: &mut Vec
 }
 
 fn index_people(districts: &[District]) -> BTreeMap<super::Text, Person> {
-    let mut people: BTreeMap<super::Text, Person> = BTreeMap::new();
-    let mut latest: HashMap<super::Text, NaiveDate> = HashMap::new();
+    // By id, with the date of the appearance that named the person; then sorted once.
+    let mut people: FxHashMap<&str, (Person, NaiveDate)> = FxHashMap::default();
     for (di, d) in districts.iter().enumerate() {
         for (ei, e) in d.editions.iter().enumerate() {
             for (bi, b) in e.bodies.iter().enumerate() {
                 for (mi, m) in b.members.iter().enumerate() {
-                    let person = people.entry(m.id.clone()).or_insert_with(|| Person {
-                        id: m.id.clone(),
-                        name: m.name.clone(),
-                        appearances: Vec::new(),
+                    let (person, newest) = people.entry(&m.id).or_insert_with(|| {
+                        (Person { id: m.id.clone(), name: m.name.clone(), appearances: Vec::new() }, e.date)
                     });
                     person.appearances.push(Appearance { district: di, edition: ei, body: bi, member: mi });
-                    let newest = latest.entry(m.id.clone()).or_insert(e.date);
                     if e.date >= *newest {
                         *newest = e.date;
                         person.name = m.name.clone();
@@ -541,5 +543,5 @@ fn index_people(districts: &[District]) -> BTreeMap<super::Text, Person> {
             }
         }
     }
-    people
+    people.into_values().map(|(p, _)| (p.id.clone(), p)).collect()
 }

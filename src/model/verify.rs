@@ -400,34 +400,62 @@ pub fn report(
 ) {
     let sources: FxHashMap<&str, &EditionSource> =
         site.districts.iter().flat_map(|d| &d.editions).map(|e| (e.file.path.as_str(), &**e)).collect();
-    for d in districts {
-        let Some(edition) = d.current() else { continue };
-        let source = sources.get(edition.file.as_str());
-        for (_, m) in edition.members() {
-            let numbers: Vec<(Field, NumberState)> = NUMBERS
-                .iter()
-                .filter(|f| config.publish.publishes(**f) && !m.private.contains(**f))
-                .filter_map(|f| state(d, m, *f, policy).map(|s| (*f, s)))
-                .collect();
-            let entry = source.and_then(|s| entry(s, m));
-            let stale: Vec<&(Field, NumberState)> =
-                numbers.iter().filter(|(_, s)| s.stale && s.failed.is_none()).collect();
-            if !stale.is_empty() {
-                diags.push(stale_diag(&edition.file, entry.clone(), m, &stale, policy, deny));
+    // District by district in parallel (a province has tens of thousands of stale numbers),
+    // gathered in the districts' order.
+    use rayon::prelude::*;
+    let found: Vec<Vec<Diagnostic>> = districts
+        .par_iter()
+        .map(|d| {
+            let mut out = Vec::new();
+            if let Some(edition) = d.current() {
+                report_district(
+                    d,
+                    edition,
+                    sources.get(edition.file.as_str()).copied(),
+                    config,
+                    policy,
+                    deny,
+                    &mut out,
+                );
             }
-            for (f, s) in &numbers {
-                if let Some((result, date)) = s.failed {
-                    let msg = format!(
-                        "{}: the {} failed its last call check ({}, {date})",
-                        m.name,
-                        field_words(*f),
-                        result.as_str()
-                    );
-                    let help = "call again, or fix the number in a new edition; the number stays marked on the site until a call is answered";
-                    diags.push(
-                        located(&edition.file, entry.clone(), msg, deny).with_label("last call failed").with_help(help),
-                    );
-                }
+            out
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+fn report_district(
+    d: &District,
+    edition: &super::Edition,
+    source: Option<&EditionSource>,
+    config: &Config,
+    policy: Policy,
+    deny: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (_, m) in edition.members() {
+        let numbers: Vec<(Field, NumberState)> = NUMBERS
+            .iter()
+            .filter(|f| config.publish.publishes(**f) && !m.private.contains(**f))
+            .filter_map(|f| state(d, m, *f, policy).map(|s| (*f, s)))
+            .collect();
+        let entry = source.and_then(|s| entry(s, m));
+        let stale: Vec<&(Field, NumberState)> = numbers.iter().filter(|(_, s)| s.stale && s.failed.is_none()).collect();
+        if !stale.is_empty() {
+            diags.push(stale_diag(&edition.file, entry.clone(), m, &stale, policy, deny));
+        }
+        for (f, s) in &numbers {
+            if let Some((result, date)) = s.failed {
+                let msg = format!(
+                    "{}: the {} failed its last call check ({}, {date})",
+                    m.name,
+                    field_words(*f),
+                    result.as_str()
+                );
+                let help = "call again, or fix the number in a new edition; the number stays marked on the site until a call is answered";
+                diags.push(
+                    located(&edition.file, entry.clone(), msg, deny).with_label("last call failed").with_help(help),
+                );
             }
         }
     }

@@ -216,6 +216,25 @@ mod tests {
         roster
     }
 
+    #[test]
+    fn texts_are_held_once_across_editions_and_copies() {
+        // Two editions of one member with a mobile and an office; the data policy withholds
+        // the mobile, so the data channel copies the member.
+        let mobile_and_office = (1 << Field::Mobile as u8) | (1 << Field::Office as u8) | 3;
+        let full = generated(&[(mobile_and_office, 0, false)], [127, 127, 1 << Field::Office as u8]);
+        let member = |r: &Roster, e: usize| Arc::clone(&r.districts[0].editions[e].bodies[0].members[0]);
+        let (first, second) = (member(&full, 0), member(&full, 1));
+        assert!(Arc::ptr_eq(&first.post, &second.post), "the same post in two editions is one text");
+        assert!(Arc::ptr_eq(&first.name, &second.name));
+        let history = History::compute(&full);
+        let data = Published::new(&full, &history, Channel::Data, None);
+        let copy = member(data.roster(), 1);
+        assert!(!Arc::ptr_eq(&copy, &second), "the member is copied: its mobile is withheld");
+        assert_eq!(copy.mobile, None);
+        assert!(Arc::ptr_eq(&copy.name, &second.name), "the copy shares the texts it keeps");
+        assert!(Arc::ptr_eq(copy.office.as_ref().expect("office"), second.office.as_ref().expect("office")));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 

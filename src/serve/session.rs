@@ -122,9 +122,11 @@ impl Session {
         let parts = Parts { web: true, print: false, pdf: false, data: false };
         let job = Job { parts, scope: partial.clone().unwrap_or(Scope::All), copies: Some(&self.copies) };
         let sink = MemorySink::new();
-        let mut diags = pipeline::render(&self.root, &site, &self.opts, &job, &sink);
-        diags.extend(site.warnings.iter().cloned());
-        diag::sort(&mut diags);
+        let rendered = pipeline::render(&self.root, &site, &self.opts, &job, &sink);
+        let t = crate::timing::stage("serve: diagnostics");
+        let mut diags = site.warnings.clone();
+        diag::extend_sorted(&mut diags, rendered);
+        drop(t);
         if diags.iter().any(Diagnostic::is_error) {
             self.last = last;
             return (Err(()), diags);
