@@ -4,7 +4,8 @@
 //! The stages never print. Each collects [`Diagnostic`]s; `emit` prints them all at
 //! once, sorted by file and line, as text for people, GitHub Actions annotations or JSON
 //! lines, with the text made here by [`render`]. A diagnostic keeps a handle on its file's
-//! text so the offending line can be quoted.
+//! text so the offending line can be quoted; [`Diagnostic::detach`] trades it for the quoted
+//! lines alone, so that a build's warnings do not keep every source text alive.
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -25,6 +26,9 @@ pub struct SourceFile {
     /// Byte offsets of the line starts, computed on the first diagnostic that needs them: a
     /// file with thousands of diagnostics (every member stale) is indexed once, not once each.
     lines: OnceLock<Vec<usize>>,
+    /// How many lines of the file come before `text`: 0 for a whole file, more for the
+    /// excerpt a detached diagnostic keeps (see [`Diagnostic::detach`]).
+    first_line: usize,
 }
 
 /// A shared handle on a [`SourceFile`]; parsed values keep one so errors can quote them.
@@ -32,7 +36,26 @@ pub type FileRef = Arc<SourceFile>;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> FileRef {
-        Arc::new(SourceFile { path: path.into(), text: text.into(), lines: OnceLock::new() })
+        Arc::new(SourceFile { path: path.into(), text: text.into(), lines: OnceLock::new(), first_line: 0 })
+    }
+
+    /// The lines of this file from the one holding byte `span.start` to the one holding
+    /// `span.end`, as a file of their own that still numbers them as here, and the span
+    /// within it.
+    fn excerpt(&self, span: &Range<usize>) -> (FileRef, Range<usize>) {
+        let starts = self.line_starts();
+        let start = clamp_to_char_boundary(&self.text, span.start);
+        let end = clamp_to_char_boundary(&self.text, span.end.max(span.start));
+        let first = starts.binary_search(&start).unwrap_or_else(|next| next - 1);
+        let from = starts[first];
+        let to = self.text[end..].find('\n').map_or(self.text.len(), |i| end + i + 1);
+        let file = SourceFile {
+            path: self.path.clone(),
+            text: self.text[from..to].to_owned(),
+            lines: OnceLock::new(),
+            first_line: self.first_line + first,
+        };
+        (Arc::new(file), start - from..end - from)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -47,7 +70,8 @@ impl SourceFile {
     /// The byte offset of 1-based `line` and `col` (in characters), clamped to the text: the
     /// inverse of [`SourceFile::line_col`].
     pub fn offset_of(&self, line: usize, col: usize) -> usize {
-        let start = self.line_starts().get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let index = line.saturating_sub(1 + self.first_line);
+        let start = self.line_starts().get(index).copied().unwrap_or(self.text.len());
         let rest = &self.text[start..];
         start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
     }
@@ -69,6 +93,10 @@ impl<'a> Files<'a> for SourceFile {
 
     fn source(&'a self, (): ()) -> Result<&'a str, cs_files::Error> {
         Ok(&self.text)
+    }
+
+    fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, cs_files::Error> {
+        Ok(self.first_line + line_index + 1)
     }
 
     fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, cs_files::Error> {
@@ -178,6 +206,17 @@ impl Diagnostic {
     /// An error at `span` of `file`.
     pub fn at(file: &FileRef, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic { file: Some(file.clone()), span: Some(span), ..Diagnostic::error(file.path.clone(), message) }
+    }
+
+    /// Keeps only the quoted lines of the file instead of a handle on all of it, so that the
+    /// diagnostics a build keeps until it ends (a warning for every stale number) do not keep
+    /// every source text alive. The path, line, column and quoted text stay the same.
+    pub fn detach(&mut self) {
+        if let (Some(file), Some(span)) = (&self.file, &self.span) {
+            let (file, span) = file.excerpt(span);
+            self.file = Some(file);
+            self.span = Some(span);
+        }
     }
 
     /// Marks the diagnostic as about a private value (see [`Diagnostic::private`]).
@@ -414,7 +453,8 @@ fn render_json(diag: &Diagnostic) -> String {
     };
     let source_line = match (&diag.file, line) {
         (Some(file), Some(line)) if diag.private.is_none() => {
-            let text = file.line_range((), line - 1).map_or("", |range| &file.text[range]);
+            let index = line.saturating_sub(1 + file.first_line);
+            let text = file.line_range((), index).map_or("", |range| &file.text[range]);
             let text = text.strip_suffix('\n').unwrap_or(text);
             let text = text.strip_suffix('\r').unwrap_or(text);
             (text.len() <= MAX_QUOTED_LINE).then(|| text.to_owned())
@@ -498,6 +538,30 @@ mod tests {
         assert_eq!(v["line"], 2);
         assert_eq!(v["column"], 1);
         assert_eq!(v["source_line"], "b = 2");
+    }
+
+    #[test]
+    fn a_detached_diagnostic_prints_exactly_as_before_and_keeps_only_its_lines() {
+        let text = "[[body]]\nname = \"区政府\"\n\n[[body.member]]\nname = \"李明\"\npost = \"区长\"\nmobile = \"139\"\n# end\n";
+        let file = SourceFile::new("content/a/2024-01-01.toml", text);
+        // The span's text, its length, and the lines the detached diagnostic keeps.
+        let cases = [
+            ("mobile = \"139\"", 5, "mobile = \"139\"\n"),
+            ("[[body.member]]", 26, "[[body.member]]\nname = \"李明\"\n"),
+            ("# end", 5, "# end\n"),
+            ("", 0, ""),
+        ];
+        for (needle, len, kept) in cases {
+            let at = if needle.is_empty() { text.len() } else { text.find(needle).unwrap() };
+            let before = Diagnostic::at(&file, at..at + len, "bad").with_label("here").with_help("fix it");
+            let mut after = before.clone();
+            after.detach();
+            assert_eq!(after.line_col(), before.line_col(), "{needle:?}");
+            for format in [Format::Human, Format::Github, Format::Json] {
+                assert_eq!(render(&after, format, false, false), render(&before, format, false, false), "{needle:?}");
+            }
+            assert_eq!(after.file.as_ref().unwrap().text, kept, "{needle:?}");
+        }
     }
 
     #[test]

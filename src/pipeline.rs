@@ -79,6 +79,9 @@ impl Loaded {
 pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
     let start = std::time::Instant::now();
     let fresh = Caches::default();
+    // A one-shot run drops the source texts once the roster is validated, and so must its
+    // diagnostics; `serve` keeps the texts in its cache anyway.
+    let one_shot = !matches!(input, Input::Folder(Some(_)));
     let (config, site, editions, mut diags) = match input {
         Input::Folder(caches) => {
             let caches = caches.unwrap_or(&fresh);
@@ -105,6 +108,9 @@ pub fn load(root: &Path, input: Input<'_>, opts: &BuildOptions) -> Loaded {
     };
     let _t = timing::stage("load: sort diagnostics");
     diag::make_unpublished_private(&mut diags, &roster.config.publish);
+    if one_shot {
+        diags.iter_mut().for_each(Diagnostic::detach);
+    }
     override_base_url(&mut roster.config, opts, &mut diags);
     report_size(&roster, opts, start);
     diag::sort(&mut diags);
