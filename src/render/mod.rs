@@ -90,13 +90,28 @@ impl<'a> Ctx<'a> {
         page: &T,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
+        self.page_sized(template, out, root, page, 32 * 1024, sink)
+    }
+
+    /// As [`Ctx::page_at`], into a buffer that starts with room for `capacity` bytes: a page
+    /// known to be large (the print page, some 340 bytes per official) is then not copied
+    /// each time its buffer doubles, with the old and the new buffer alive together.
+    pub fn page_sized<T: Serialize>(
+        &self,
+        template: &str,
+        out: &str,
+        root: String,
+        page: &T,
+        capacity: usize,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
         let own = tera::Context::from_serialize(page)
             .map_err(|e| Diagnostic::error(out, format!("internal error preparing {template}: {e}")))?;
         let mut context = self.base.clone();
         context.extend(own);
         context.insert("root", &root);
         context.insert("canonical", &links::absolute(&self.roster.config.base_url, out));
-        let mut html = Vec::with_capacity(32 * 1024);
+        let mut html = Vec::with_capacity(capacity);
         self.theme
             .tera
             .render_to(template, &context, &mut html)

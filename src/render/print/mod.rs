@@ -20,11 +20,14 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::publish::Published;
-use super::{Ctx, markdown};
+use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
 use crate::history::{Change, ChangeGroup, History, Kind};
 use crate::model::{Field, Roster};
 use crate::output::Sink;
+
+/// About what one official takes in the built-in print page (17 MB for 50,000), rounded up.
+const PRINT_BYTES_PER_OFFICIAL: usize = 384;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PrintData {
@@ -534,7 +537,10 @@ pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink)
         crate::config::Split::None => Vec::new(),
     };
     let footer_css = css_counter_content(labels.get("print_footer").map_or("", String::as_str));
-    errors.extend(ctx.page("print.html", "print/index.html", &Page { p: &data, footer_css, pdfs }, sink).err());
+    let page = Page { p: &data, footer_css, pdfs };
+    let capacity = 64 * 1024 + data.count * PRINT_BYTES_PER_OFFICIAL;
+    let out = "print/index.html";
+    errors.extend(ctx.page_sized("print.html", out, links::root_for(out), &page, capacity, sink).err());
     #[cfg(feature = "pdf")]
     if let Some(fonts) = fonts {
         let _t = crate::timing::stage("print: typeset PDF");
