@@ -276,21 +276,13 @@ impl History {
 
     /// A copy holding only what a channel that allows `allowed` may show.
     pub fn redacted(&self, allowed: FieldSet) -> History {
-        let changes = self
-            .changes
-            .iter()
-            .map(|d| {
-                d.iter()
-                    .map(|e| {
-                        if e.iter().all(|c| needs_no_redaction(c, allowed)) {
-                            e.clone()
-                        } else {
-                            Arc::new(e.iter().filter_map(|c| redact(c, allowed)).collect())
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        self.redacted_with(|e| redacted_changes(e, allowed))
+    }
+
+    /// A copy whose every edition's changes are `redact(changes)`; [`redacted_changes`] or a
+    /// memo of it.
+    pub fn redacted_with(&self, mut redact: impl FnMut(&Changes) -> Changes) -> History {
+        let changes = self.changes.iter().map(|d| d.iter().map(&mut redact).collect()).collect();
         History { changes }
     }
 
@@ -298,6 +290,16 @@ impl History {
     pub fn last_change(&self, roster: &Roster, district: usize) -> Option<NaiveDate> {
         let d = &roster.districts[district];
         self.changes[district].iter().enumerate().rev().find(|(_, c)| !c.is_empty()).map(|(e, _)| d.editions[e].date)
+    }
+}
+
+/// One edition's changes as a channel that allows `allowed` may show them: the same list
+/// (shared) when it shows nothing withheld.
+pub fn redacted_changes(e: &Changes, allowed: FieldSet) -> Changes {
+    if e.iter().all(|c| needs_no_redaction(c, allowed)) {
+        e.clone()
+    } else {
+        Arc::new(e.iter().filter_map(|c| redact(c, allowed)).collect())
     }
 }
 

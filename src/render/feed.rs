@@ -5,14 +5,18 @@
 //! `base_url`.
 
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, Weak};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::changes::describe;
 use super::theme::escape_html as esc;
 use super::{Ctx, links};
 use crate::diag::Diagnostic;
+use crate::history::{Change, Changes};
+use crate::model::Edition;
 use crate::output::Sink;
 
 /// Feed readers want the recent past, not a province's whole history: the newest editions.
@@ -22,7 +26,30 @@ fn stamp(date: NaiveDate) -> String {
     format!("{date}T00:00:00Z")
 }
 
-pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+/// Edition entries kept between renders by `serve`, by district and edition index, with the
+/// (web-redacted, shared) edition and change list each was made from: the same values make
+/// the same entry. See [`render`] for when they may be reused.
+#[derive(Default)]
+pub struct Kept(Mutex<FxHashMap<(usize, usize), Made>>);
+
+/// An entry and the values it was made from, held weakly so that their addresses stay theirs.
+struct Made {
+    edition: Weak<Edition>,
+    changes: Weak<Vec<Change>>,
+    xml: Arc<str>,
+}
+
+impl Made {
+    fn of(&self, edition: &Arc<Edition>, changes: &Changes) -> bool {
+        self.edition.upgrade().is_some_and(|e| Arc::ptr_eq(&e, edition))
+            && self.changes.upgrade().is_some_and(|c| Arc::ptr_eq(&c, changes))
+    }
+}
+
+/// Writes the feed. With `kept`, the entries made are kept there, and with `reuse` (a render
+/// that keeps the district tree, the configuration and the theme of the last one) the kept
+/// entries of unchanged editions are used instead of being made again.
+pub fn render(ctx: &Ctx<'_>, kept: Option<(&Kept, bool)>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let r = ctx.roster;
     let t = &ctx.theme.labels;
     let base = &r.config.base_url;
@@ -63,15 +90,37 @@ pub fn render(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let _ = writeln!(xml, "<updated>{updated}</updated>");
     let _ = writeln!(xml, "<author><name>{}</name></author>", esc(&r.config.title));
     let _ = writeln!(xml, "<generator>roster</generator>");
-    let rendered: Vec<String> = entries
+    let mut memo = kept.map(|(k, _)| k.0.lock().unwrap_or_else(|e| e.into_inner()));
+    let old = match (memo.as_deref_mut(), kept) {
+        (Some(map), Some((_, true))) => std::mem::take(map),
+        _ => FxHashMap::default(),
+    };
+    let rendered: Vec<Arc<str>> = entries
         .par_iter()
         .map(|&(date, d, item)| match item {
-            Item::Edition(e) => entry(ctx, date, d, e),
-            Item::Round(k) => round_entry(ctx, d, k),
+            Item::Edition(e) => {
+                let (edition, changes) = (&r.districts[d].editions[e], &ctx.history.changes[d][e]);
+                match old.get(&(d, e)).filter(|m| m.of(edition, changes)) {
+                    Some(m) => m.xml.clone(),
+                    None => Arc::from(entry(ctx, date, d, e)),
+                }
+            }
+            Item::Round(k) => Arc::from(round_entry(ctx, d, k)),
         })
         .collect();
-    for e in rendered {
-        xml.push_str(&e);
+    for e in &rendered {
+        xml.push_str(e);
+    }
+    if let Some(map) = memo.as_deref_mut() {
+        map.clear();
+        for (&(_, d, item), made) in entries.iter().zip(&rendered) {
+            if let Item::Edition(e) = item {
+                let (edition, changes) = (&r.districts[d].editions[e], &ctx.history.changes[d][e]);
+                let made =
+                    Made { edition: Arc::downgrade(edition), changes: Arc::downgrade(changes), xml: made.clone() };
+                map.insert((d, e), made);
+            }
+        }
     }
     xml.push_str("</feed>\n");
     super::put(sink, "changes.xml", xml.into_bytes())

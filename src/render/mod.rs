@@ -162,14 +162,23 @@ impl Parts {
 pub struct Job<'a> {
     pub parts: Parts,
     pub scope: Scope,
-    /// Redacted editions kept between renders (`serve`); `None` for a one-shot build.
-    pub copies: Option<&'a publish::Copies>,
+    /// What `serve` keeps between renders; `None` for a one-shot build.
+    pub kept: Option<&'a Kept>,
+}
+
+/// What `serve` keeps from one render to the next, so that an edit costs what it changed.
+#[derive(Default)]
+pub struct Kept {
+    /// Redacted editions and change lists.
+    pub copies: publish::Copies,
+    /// The feed's edition entries.
+    pub feed: feed::Kept,
 }
 
 impl Job<'_> {
     /// Every page of the given parts, nothing kept.
     pub fn all(parts: Parts) -> Job<'static> {
-        Job { parts, scope: Scope::All, copies: None }
+        Job { parts, scope: Scope::All, kept: None }
     }
 }
 
@@ -214,7 +223,7 @@ pub fn site(
 ) -> Vec<Diagnostic> {
     let (parts, scope) = (job.parts, &job.scope);
     let t = crate::timing::stage("render: prepare");
-    let web = Published::new(roster, full_history, Channel::Web, job.copies);
+    let web = Published::new(roster, full_history, Channel::Web, job.kept.map(|k| &k.copies));
     let features = Features {
         changes: true,
         print: true,
@@ -248,12 +257,12 @@ pub fn site(
             errors.extend(verify::page(&ctx, sink).err());
         }
         let t = crate::timing::stage("render: feed");
-        errors.extend(feed::render(&ctx, sink).err());
+        errors.extend(feed::render(&ctx, feed_memo(job), sink).err());
         drop(t);
     }
     if parts.data {
         let t = crate::timing::stage("render: open data");
-        let data = Published::new(roster, full_history, Channel::Data, job.copies);
+        let data = Published::new(roster, full_history, Channel::Data, job.kept.map(|k| &k.copies));
         errors.extend(data::render(&ctx, &data, sink));
         drop(t);
         let _t = crate::timing::stage("render: search, sitemap");
@@ -262,10 +271,16 @@ pub fn site(
     }
     if parts.print {
         let _t = crate::timing::stage("render: print");
-        let print = Published::new(roster, full_history, Channel::Print, job.copies);
+        let print = Published::new(roster, full_history, Channel::Print, job.kept.map(|k| &k.copies));
         errors.extend(print::render(&ctx, &print, parts.pdf, sink));
     }
     collapse_repeats(errors)
+}
+
+/// The feed entries this render may reuse and keeps: only a partial rebuild in `serve`, which
+/// keeps the district tree, the configuration and the theme, may reuse the last render's.
+fn feed_memo<'a>(job: &Job<'a>) -> Option<(&'a feed::Kept, bool)> {
+    job.kept.map(|k| (&k.feed, matches!(job.scope, Scope::Some { .. })))
 }
 
 /// A template mistake fails every page that uses the template: report it once, with the

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, Weak};
 use rustc_hash::FxHashMap;
 
 use crate::config::Channel;
-use crate::history::History;
+use crate::history::{self, Change, History};
 use crate::model::{Edition, Field, FieldSet, Member, Roster};
 
 /// The roster and its history as one channel may publish them.
@@ -28,12 +28,18 @@ pub struct Published {
 }
 
 impl Published {
-    /// Redacts `full` and its history for `channel`. With `copies`, the redacted editions are
-    /// kept there and reused by the next call (`serve` renders the same editions again after
-    /// each edit); a one-shot build passes `None` and never holds them longer.
+    /// Redacts `full` and its history for `channel`. With `copies`, the redacted editions and
+    /// change lists are kept there and reused by the next call (`serve` renders the same
+    /// editions again after each edit); a one-shot build passes `None` and never holds them.
     pub fn new(full: &Roster, full_history: &History, channel: Channel, copies: Option<&Copies>) -> Published {
         let allowed = full.config.publish.fields(channel);
-        Published { channel, roster: redact(full, channel, copies), history: full_history.redacted(allowed) }
+        let mut kept = copies.map(|c| lock(&c.changes));
+        if let Some(map) = kept.as_deref_mut() {
+            forget_gone(map);
+        }
+        let history = full_history
+            .redacted_with(|e| reuse(e, allowed, kept.as_deref_mut(), |e| history::redacted_changes(e, allowed)));
+        Published { channel, roster: redact(full, channel, copies), history }
     }
 
     pub fn channel(&self) -> Channel {
@@ -58,13 +64,13 @@ impl Published {
 fn redact(roster: &Roster, channel: Channel, copies: Option<&Copies>) -> Roster {
     let allowed = roster.config.publish.fields(channel);
     let mut out = roster.clone();
-    let mut guard = copies.map(|c| c.0.lock().unwrap_or_else(|e| e.into_inner()));
-    if let Some(map) = guard.as_deref_mut() {
-        map.retain(|_, (source, _)| source.strong_count() > 0);
+    let mut kept = copies.map(|c| lock(&c.editions));
+    if let Some(map) = kept.as_deref_mut() {
+        forget_gone(map);
     }
     for d in &mut out.districts {
         for e in &mut d.editions {
-            *e = redact_edition(e, allowed, guard.as_deref_mut());
+            *e = reuse(e, allowed, kept.as_deref_mut(), |e| redact_edition(e, allowed));
         }
         for round in &mut d.rounds {
             round.calls.retain(|c| allowed.contains(c.field) && !c.private);
@@ -74,37 +80,60 @@ fn redact(roster: &Roster, channel: Channel, copies: Option<&Copies>) -> Roster 
     out
 }
 
-/// Redacted copies of editions, by the address of the shared original and the fields allowed.
-/// The original is held weakly: while the entry lives its address cannot be reused, and the
-/// entries of editions that are gone are dropped on the next call. `None` stands for "the
-/// original itself", so the cache never holds an original strongly.
+/// Redacted copies of editions and of their change lists, by the address of the shared
+/// original and the fields allowed. The original is held weakly: while the entry lives its
+/// address cannot be reused, and the entries of originals that are gone are dropped on the
+/// next call. `None` stands for "the original itself", so the memo never holds an original
+/// strongly.
 #[derive(Default)]
-pub struct Copies(Mutex<Redacted>);
+pub struct Copies {
+    editions: Mutex<Redacted<Edition>>,
+    changes: Mutex<Redacted<Vec<Change>>>,
+}
 
-type Redacted = FxHashMap<(usize, FieldSet), (Weak<Edition>, Option<Arc<Edition>>)>;
+type Redacted<T> = FxHashMap<(usize, FieldSet), (Weak<T>, Option<Arc<T>>)>;
 
-/// `e` as `allowed` may show it: `e` itself when it hides nothing (editions are shared).
-fn redact_edition(e: &Arc<Edition>, allowed: FieldSet, mut cache: Option<&mut Redacted>) -> Arc<Edition> {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn forget_gone<T>(map: &mut Redacted<T>) {
+    map.retain(|_, (source, _)| source.strong_count() > 0);
+}
+
+/// `make(e)`, or what it made for this very `e` and `allowed` before.
+fn reuse<T>(
+    e: &Arc<T>,
+    allowed: FieldSet,
+    memo: Option<&mut Redacted<T>>,
+    make: impl FnOnce(&Arc<T>) -> Arc<T>,
+) -> Arc<T> {
+    let Some(memo) = memo else { return make(e) };
     let key = (Arc::as_ptr(e) as usize, allowed);
-    if let Some((source, copy)) = cache.as_ref().and_then(|c| c.get(&key))
+    if let Some((source, copy)) = memo.get(&key)
         && source.upgrade().is_some_and(|s| Arc::ptr_eq(&s, e))
     {
         return copy.clone().unwrap_or_else(|| e.clone());
     }
-    let copy = e.members().any(|(_, m)| hides(m, allowed)).then(|| {
-        // The copy shares the members it hides nothing of; the others are copied and cleared.
-        let mut copy = Edition::clone(e);
-        for b in &mut copy.bodies {
-            for m in b.members.iter_mut().filter(|m| hides(m, allowed)) {
-                redact_member(Arc::make_mut(m), allowed);
-            }
-        }
-        Arc::new(copy)
-    });
-    if let Some(cache) = cache.as_mut() {
-        cache.insert(key, (Arc::downgrade(e), copy.clone()));
+    let made = make(e);
+    let copy = (!Arc::ptr_eq(&made, e)).then(|| made.clone());
+    memo.insert(key, (Arc::downgrade(e), copy));
+    made
+}
+
+/// `e` as `allowed` may show it: `e` itself when it hides nothing (editions are shared).
+fn redact_edition(e: &Arc<Edition>, allowed: FieldSet) -> Arc<Edition> {
+    if !e.members().any(|(_, m)| hides(m, allowed)) {
+        return e.clone();
     }
-    copy.unwrap_or_else(|| e.clone())
+    // The copy shares the members it hides nothing of; the others are copied and cleared.
+    let mut copy = Edition::clone(e);
+    for b in &mut copy.bodies {
+        for m in b.members.iter_mut().filter(|m| hides(m, allowed)) {
+            redact_member(Arc::make_mut(m), allowed);
+        }
+    }
+    Arc::new(copy)
 }
 
 /// Whether `m` has a value that a channel allowing `allowed` may not show.

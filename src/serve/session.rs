@@ -15,8 +15,7 @@ use crate::diag::Diagnostic;
 use crate::history::History;
 use crate::model::Roster;
 use crate::output::MemorySink;
-use crate::render::publish::Copies;
-use crate::render::{Job, Parts, Scope, links};
+use crate::render::{Job, Kept, Parts, Scope, links};
 use crate::source::reader::parse_date;
 use crate::{BuildOptions, diag, pipeline};
 
@@ -33,8 +32,8 @@ pub struct Session {
     root: PathBuf,
     opts: BuildOptions,
     caches: pipeline::Caches,
-    /// Redacted editions, reused by the next rebuild.
-    copies: Copies,
+    /// What the renderer keeps for the next rebuild.
+    kept: Kept,
     last: Option<Last>,
 }
 
@@ -52,7 +51,7 @@ impl Session {
             root: root.to_path_buf(),
             opts,
             caches: pipeline::Caches::default(),
-            copies: Copies::default(),
+            kept: Kept::default(),
             last: None,
         }
     }
@@ -120,7 +119,7 @@ impl Session {
         };
         drop(t);
         let parts = Parts { web: true, print: false, pdf: false, data: false };
-        let job = Job { parts, scope: partial.clone().unwrap_or(Scope::All), copies: Some(&self.copies) };
+        let job = Job { parts, scope: partial.clone().unwrap_or(Scope::All), kept: Some(&self.kept) };
         let sink = MemorySink::new();
         let rendered = pipeline::render(&self.root, &site, &self.opts, &job, &sink);
         let t = crate::timing::stage("serve: diagnostics");
@@ -128,6 +127,8 @@ impl Session {
         diag::extend_sorted(&mut diags, rendered);
         drop(t);
         if diags.iter().any(Diagnostic::is_error) {
+            // What the failed render kept belongs to a site that is not the last good one.
+            self.kept = Kept::default();
             self.last = last;
             return (Err(()), diags);
         }
@@ -173,7 +174,7 @@ impl Session {
             return (BTreeMap::new(), Vec::new());
         };
         let sink = MemorySink::new();
-        let job = Job { parts, scope: Scope::All, copies: Some(&self.copies) };
+        let job = Job { parts, scope: Scope::All, kept: Some(&self.kept) };
         let diags = pipeline::render(&self.root, &last.site, &self.opts, &job, &sink);
         (sink.into_files(), diags)
     }
