@@ -262,8 +262,29 @@ fn build(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {
     let start = Instant::now();
     let outcome = crate::build(root, opts);
     finish(&outcome, format, opts.show_private, true, || {
-        format!("built {} files into {} in {} ms", outcome.files, outcome.output.display(), start.elapsed().as_millis())
+        let built = format!(
+            "built {} files into {} in {} ms",
+            outcome.files,
+            outcome.output.display(),
+            start.elapsed().as_millis()
+        );
+        built + &fitted(&outcome.diagnostics)
     })
+}
+
+/// The sizes `[print] pages` chose, for the summary line: each PDF's note when there are a
+/// few, else their count (the notes above name each one).
+fn fitted(diags: &[crate::diag::Diagnostic]) -> String {
+    let notes: Vec<String> = diags
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Note && d.path.ends_with(".pdf"))
+        .map(|d| format!("{}: {}", d.path, d.message))
+        .collect();
+    match notes.len() {
+        0 => String::new(),
+        1..=3 => format!("; {}", notes.join("; ")),
+        n => format!("; {n} PDFs fitted to [print] pages (their sizes are in the notes above)"),
+    }
 }
 
 fn check(root: &Path, opts: &BuildOptions, format: Format) -> ExitCode {

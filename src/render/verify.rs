@@ -220,19 +220,19 @@ pub fn page(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let list = rounds(r, i);
         match list.first() {
             Some(last) => {
+                // The total is of the rows it stands under: each district's last round.
+                let t = &last.tally;
+                total.called += t.called;
+                total.answered += t.answered;
+                total.no_answer += t.no_answer;
+                total.unreachable += t.unreachable;
+                total.wrong_person += t.wrong_person;
                 ranking.push(Row { round: last.clone(), coverage: coverage(r, i, ctx.allowed, &ctx.theme.labels) })
             }
             None if d.current().is_some() => {
                 unchecked.push(super::view::Link { name: d.name.clone(), url: links::district(&d.path) })
             }
             None => {}
-        }
-        for round in &list {
-            total.called += round.tally.called;
-            total.answered += round.tally.answered;
-            total.no_answer += round.tally.no_answer;
-            total.unreachable += round.tally.unreachable;
-            total.wrong_person += round.tally.wrong_person;
         }
         all.extend(list);
     }

@@ -459,3 +459,49 @@ fn a_site_with_nothing_in_force_yet_prints_one_page() {
         }
     }
 }
+
+/// The words of each page with their boxes, from `pdftotext -bbox`: `(page, text, x0, y0, x1, y1)`.
+fn word_boxes(pdf: &Path) -> Vec<(usize, String, [f64; 4])> {
+    let xml = poppler("pdftotext", &["-bbox"], pdf);
+    let mut words = Vec::new();
+    for (page, body) in xml.split("<page ").skip(1).enumerate() {
+        for word in body.split("<word ").skip(1) {
+            let attr = |name: &str| -> f64 {
+                let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                word[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let text = word.split('>').nth(1).unwrap().split('<').next().unwrap().to_owned();
+            words.push((page + 1, text, [attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")]));
+        }
+    }
+    words
+}
+
+/// Two words that share more than a tenth of the smaller one's box: ink printed over ink.
+fn overprinted(pdf: &Path) -> Vec<String> {
+    let words = word_boxes(pdf);
+    let mut found = Vec::new();
+    for (i, (page, a, p)) in words.iter().enumerate() {
+        for (other, b, q) in &words[i + 1..] {
+            let (w, h) = (p[2].min(q[2]) - p[0].max(q[0]), p[3].min(q[3]) - p[1].max(q[1]));
+            let smaller = ((p[2] - p[0]) * (p[3] - p[1])).min((q[2] - q[0]) * (q[3] - q[1]));
+            if page == other && w > 0.0 && h > 0.0 && w * h > 0.1 * smaller {
+                found.push(format!("page {page}: {a:?} over {b:?}"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_line_of_the_pdf_prints_over_another() {
+    let golden = build("golden");
+    let demo = site_copy("demo");
+    assert_eq!(roster!(demo, "build", "--print-only").code, 0);
+    for pdf in [golden.join("print/roster.pdf"), demo.join("public/print/roster.pdf")] {
+        let words = word_boxes(&pdf);
+        assert!(words.iter().any(|(_, w, _)| w.contains("离任")), "the 本期调整 box is on the page: {pdf:?}");
+        let bad = overprinted(&pdf);
+        assert!(bad.is_empty(), "{} overprinted words in {pdf:?}, e.g. {:?}", bad.len(), &bad[..bad.len().min(5)]);
+    }
+}

@@ -161,7 +161,10 @@ struct Held<'a> {
 }
 
 impl Budget {
+    /// A budget of `total` MiB. One of nothing (the rest of the build already holds it all)
+    /// is one of 1 MiB, so that the PDFs are typeset one at a time rather than all at once.
     fn new(total: u64) -> Budget {
+        let total = total.max(1);
         Budget { free: Mutex::new(total), returned: Condvar::new(), total }
     }
 
@@ -209,5 +212,24 @@ mod tests {
         // A need past the whole budget still runs, alone.
         let _alone = budget.take(5000);
         assert_eq!(*budget.free.lock().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_budget_the_rest_of_the_build_has_used_up_typesets_one_pdf_at_a_time() {
+        let budget = Budget::new(0);
+        let (running, most) = (AtomicU64::new(0), AtomicU64::new(0));
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..5 {
+                        let _h = budget.take(300);
+                        most.fetch_max(running.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        assert_eq!(most.load(Ordering::SeqCst), 1);
     }
 }
