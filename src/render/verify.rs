@@ -82,8 +82,10 @@ pub struct Coverage {
     pub summary: String,
     /// The last round in words, for the district page.
     pub round_summary: Option<String>,
-    /// A few words of it, for the district tree.
+    /// A few words of it: the numbers verified (the `/checks/` table, whose row has the date).
     pub brief: String,
+    /// The district tree's words: `brief` and the date of the last round, if there is one.
+    pub tree: String,
 }
 
 /// The numbers of `m` that `allowed` publishes, with their state.
@@ -148,6 +150,10 @@ fn words(c: &mut Coverage, labels: &BTreeMap<String, String>) {
         )
     });
     c.brief = fill("coverage_brief", &[("{fresh}", c.fresh.to_string()), ("{numbers}", c.numbers.to_string())]);
+    c.tree = match &c.last_round {
+        Some(round) => fill("coverage_tree_round", &[("{brief}", c.brief.clone()), ("{date}", round.date.clone())]),
+        None => c.brief.clone(),
+    };
 }
 
 /// The id of a round's row on `/checks/`: `shili-dongpo-2026-11-18`.

@@ -143,7 +143,14 @@ fn deny_stale_then_a_call_sheet_filled_in_and_published() {
     let row = &checks[checks.find(r#"<tr id="x-2026-11-30">"#).unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     let cells: Vec<&str> = row.split("<td class=\"num\">").skip(1).map(|c| &c[..c.find('<').unwrap()]).collect();
-    assert_eq!(cells, ["4", "2", "1", "1", "0", "50%"], "{row}");
+    assert_eq!(cells, ["50%", "4", "2", "1", "1", "0"], "{row}");
+    // The total is of the ranked rows (each district's last round), not of every round.
+    let foot = &checks[checks.find("<tfoot>").unwrap()..checks.find("</tfoot>").unwrap()];
+    let totals: Vec<&str> = foot.split("<td class=\"num\">").skip(1).map(|c| &c[..c.find('<').unwrap()]).collect();
+    assert_eq!(totals, ["50%", "4", "2"], "{foot}");
+    // The home page's tree gives each district's coverage with the date of its last round.
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains(">核实 2/4，2026-11-30 拨测</span>"), "{home}");
 
     let log = std::fs::read_to_string(out.join("x/changes/index.html")).unwrap();
     assert!(log.contains("东坡区 历次拨测") && log.contains("50%"), "{log}");
