@@ -154,6 +154,11 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = crate::model::source_date_epoch() {
+        eprintln!("error: {e}");
+        eprintln!("  = help: set it to a Unix time such as 1764547200, or unset it");
+        return ExitCode::from(2);
+    }
     let root = cli.root.as_path();
     match cli.command {
         Command::Build { output, base_url, print_only, common } => {

@@ -15,8 +15,8 @@ use chrono::NaiveDate;
 
 pub use crate::field::{Field, FieldSet};
 pub use phone::Phone;
-pub(crate) use validate::today;
 pub use validate::{EditionCache, Options, validate, validate_cached};
+pub(crate) use validate::{source_date_epoch, today};
 
 use crate::config::Config;
 

@@ -380,12 +380,22 @@ fn is_private(m: &MemberSource, config: &Config, field: &str) -> bool {
 
 /// Today: the date of `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds) when
 /// it is set, else the system's local date.
+/// (`roster` refuses to start when it is set to something else: see [`source_date_epoch`].)
 pub(crate) fn today() -> NaiveDate {
-    std::env::var("SOURCE_DATE_EPOCH")
+    source_date_epoch().ok().flatten().unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// The date of `SOURCE_DATE_EPOCH`: `None` when it is not set, an error naming the value when
+/// it is not a number of seconds since 1970, so that a typo never turns into the system date.
+pub(crate) fn source_date_epoch() -> Result<Option<NaiveDate>, String> {
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH") else { return Ok(None) };
+    let text = value.to_string_lossy();
+    text.trim()
+        .parse::<i64>()
         .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
+        .map(|t| Some(t.date_naive()))
+        .ok_or_else(|| format!("SOURCE_DATE_EPOCH = {text:?} is not a number of seconds since 1970-01-01"))
 }
 
 fn private_fields(file: &FileRef, list: &[Text], diags: &mut Vec<Diagnostic>) -> FieldSet {

@@ -187,3 +187,21 @@ fn bad_usage_exits_2_and_never_101() {
     let run = roster!(fixture("good-crlf-bom"), "frobnicate");
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn a_source_date_epoch_that_is_not_a_number_is_refused_not_taken_for_the_system_date() {
+    let site = crate::support::fixture("golden");
+    for bad in ["abc", "2026-12-01", "1e9", ""] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
+            .env("SOURCE_DATE_EPOCH", bad)
+            .env("NO_COLOR", "1")
+            .arg("--root")
+            .arg(&site)
+            .arg("check")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert!(stderr.contains(&format!("SOURCE_DATE_EPOCH = {bad:?} is not a number of seconds")), "{stderr}");
+    }
+}
