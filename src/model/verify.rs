@@ -325,7 +325,8 @@ fn resolve(
         None => by_path[&check.folder],
     };
     let district = &districts[d];
-    let field = match Field::from_name(&row.field.value.replace('-', "_")).filter(|f| f.is_phone()) {
+    let field = // Read as `result` is: Excel users type `Mobile` or `office-phone` as readily.
+    match Field::from_name(&row.field.value.trim().to_ascii_lowercase().replace('-', "_")).filter(|f| f.is_phone()) {
         Some(f) => f,
         None => {
             diags.push(

@@ -228,6 +228,15 @@ fn a_round_is_tallied_and_stale_members_are_warned_at_their_entry() {
 }
 
 #[test]
+fn field_and_result_are_read_whatever_their_case() {
+    let text = "id,field,result\na, Mobile ,ANSWERED\na,Office-Phone,No_Answer\n";
+    let (r, diags) = load(&[("content/x/checks/2026-02-01.csv", text)], "2026-03-01");
+    assert!(!diags.iter().any(Diagnostic::is_error), "{diags:#?}");
+    assert_eq!(state_of(&r, "a", Field::Mobile).verified, Some(day("2026-02-01")));
+    assert_eq!(state_of(&r, "a", Field::OfficePhone).failed, Some((CallResult::NoAnswer, day("2026-02-01"))));
+}
+
+#[test]
 fn every_bad_row_is_an_error_at_its_line() {
     let rows = [
         ("zz,mobile,answered,", "no member `zz` in 某区's edition of 2026-01-01"),
