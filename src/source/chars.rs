@@ -6,6 +6,8 @@
 //! made only of invisible characters publishes a person nobody can see. So these are refused
 //! where they are read, with the code point and where it stands in the value:
 //! - C0 and C1 controls (and DEL) in every field; tab and line breaks only in Markdown fields;
+//! - Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF and the last two of every plane)
+//!   in every field: they are not text, and XML cannot hold U+FFFE or U+FFFF;
 //! - bidi controls in names, posts, ids and body and district names (labels);
 //! - a label that is empty once invisible characters are removed, or longer than
 //!   [`MAX_LABEL_CHARS`].
@@ -39,8 +41,14 @@ fn control_name(c: char) -> &'static str {
         '\r' => "carriage return",
         '\u{1b}' => "ESC",
         '\u{7f}' => "DEL",
+        c if is_noncharacter(c) => "the noncharacter",
         _ => "control character",
     }
+}
+
+/// A code point Unicode keeps out of text for good.
+fn is_noncharacter(c: char) -> bool {
+    matches!(c, '\u{FDD0}'..='\u{FDEF}') || (c as u32 & 0xFFFE) == 0xFFFE
 }
 
 pub fn is_bidi_control(c: char) -> bool {
@@ -52,15 +60,15 @@ pub fn is_invisible(c: char) -> bool {
     c.is_whitespace()
         || is_bidi_control(c)
         || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}' | '\u{3164}' | '\u{115F}' | '\u{1160}' | '\u{FFA0}')
+        // Soft hyphen, combining grapheme joiner, braille blank, variation selectors, tags.
+        || matches!(c, '\u{AD}' | '\u{34F}' | '\u{2800}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0000}'..='\u{E007F}')
 }
 
 /// The first character that a field of `kind` may not hold, with its 1-based position.
 pub fn forbidden(value: &str, kind: Kind) -> Option<(usize, char)> {
-    value
-        .chars()
-        .enumerate()
-        .map(|(i, c)| (i + 1, c))
-        .find(|(_, c)| c.is_control() && !(kind == Kind::Markdown && matches!(c, '\t' | '\n' | '\r')))
+    value.chars().enumerate().map(|(i, c)| (i + 1, c)).find(|(_, c)| {
+        (c.is_control() && !(kind == Kind::Markdown && matches!(c, '\t' | '\n' | '\r'))) || is_noncharacter(*c)
+    })
 }
 
 fn code(c: char) -> String {
@@ -72,6 +80,9 @@ pub fn forbidden_error(file: &FileRef, span: Range<usize>, key: &str, at: usize,
     let help = match kind {
         Kind::Plain if matches!(c, '\t' | '\n' | '\r') => {
             "write this field on one line; tab and line breaks are allowed only in Markdown fields (duties, note, intro)"
+        }
+        _ if is_noncharacter(c) => {
+            "remove it: a noncharacter is not text (an XML feed cannot even hold U+FFFE or U+FFFF)"
         }
         _ => "remove it: control characters are never published (they are invisible, or change a terminal)",
     };
@@ -124,13 +135,17 @@ mod tests {
     #[test]
     fn control_characters_by_kind() {
         type Case = (&'static str, Kind, Option<(usize, char)>);
-        let table: [Case; 10] = [
+        let table: [Case; 14] = [
             ("李明", Kind::Plain, None),
             ("控\u{1b}]0;pwned\u{7}红", Kind::Plain, Some((2, '\u{1b}'))),
             ("测试\u{b}职务", Kind::Plain, Some((3, '\u{b}'))),
             ("a\u{0}", Kind::Plain, Some((2, '\0'))),
             ("a\u{85}b", Kind::Plain, Some((2, '\u{85}'))),
             ("a\u{7f}", Kind::Markdown, Some((2, '\u{7f}'))),
+            ("a\u{FFFE}", Kind::Plain, Some((2, '\u{FFFE}'))),
+            ("\u{FFFF}", Kind::Markdown, Some((1, '\u{FFFF}'))),
+            ("a\u{FDD0}", Kind::Plain, Some((2, '\u{FDD0}'))),
+            ("a\u{10FFFF}", Kind::Plain, Some((2, '\u{10FFFF}'))),
             ("一\n二", Kind::Plain, Some((2, '\n'))),
             ("一\t二", Kind::Plain, Some((2, '\t'))),
             ("一\n二\t三\r\n", Kind::Markdown, None),
@@ -153,6 +168,11 @@ mod tests {
         assert!(label("李明").is_empty());
         assert!(label("欧阳娜娜").is_empty());
         assert_eq!(label("\u{200B}"), ["`name` has only invisible characters (U+200B)"]);
+        for only in ["\u{AD}", "\u{34F}", "\u{2800}", "\u{FE0F}", "\u{E0041}\u{E0042}"] {
+            assert_eq!(label(only).len(), 1, "{only:?}");
+            assert!(label(only)[0].contains("only invisible characters"), "{only:?}: {:?}", label(only));
+        }
+        assert!(label("李\u{FE0F}明").is_empty(), "a visible name may hold a variation selector");
         assert_eq!(
             label("\u{200B}\u{3000} \u{FEFF}"),
             ["`name` has only invisible characters (U+200B U+3000 U+0020 U+FEFF)"]
