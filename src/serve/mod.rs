@@ -52,7 +52,58 @@ struct State {
     /// Live-reload events, already in server-sent event form, to every open page.
     events: broadcast::Sender<Arc<str>>,
     /// Files made on first request after each rebuild (print layout, data, search, sitemap).
-    lazy: Mutex<Option<BTreeMap<String, Bytes>>>,
+    lazy: Mutex<Lazy>,
+}
+
+/// The files made on request since the last good rebuild, and which parts have been made: a
+/// part is rendered at most once per build, so a request for a file it does not hold (a
+/// mistyped `/print/x.pdf`) is a 404 at once, not another typesetting under the session lock.
+#[derive(Default)]
+struct Lazy {
+    files: BTreeMap<String, Bytes>,
+    print: bool,
+    pdf: bool,
+    data: bool,
+}
+
+/// The part of the site that makes a file served on request.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum LazyPart {
+    /// The print layout as HTML.
+    Print,
+    /// The print layout with its PDF.
+    Pdf,
+    /// Open data, search, the sitemap and robots.txt.
+    Data,
+}
+
+impl LazyPart {
+    fn of(name: &str) -> LazyPart {
+        match name.strip_prefix("print/") {
+            Some(rest) if rest.ends_with(".pdf") => LazyPart::Pdf,
+            Some(_) => LazyPart::Print,
+            None => LazyPart::Data,
+        }
+    }
+}
+
+impl Lazy {
+    fn made(&self, part: LazyPart) -> bool {
+        match part {
+            LazyPart::Print => self.print || self.pdf,
+            LazyPart::Pdf => self.pdf,
+            LazyPart::Data => self.data,
+        }
+    }
+
+    fn add(&mut self, part: LazyPart, files: BTreeMap<String, Vec<u8>>) {
+        match part {
+            LazyPart::Print => self.print = true,
+            LazyPart::Pdf => self.pdf = true,
+            LazyPart::Data => self.data = true,
+        }
+        self.files.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+    }
 }
 
 impl State {
@@ -69,16 +120,20 @@ impl State {
     /// and the site-wide data need not be made again for every edit).
     fn lazy_file(&self, name: &str) -> Option<Bytes> {
         let mut cached = self.lazy.lock().unwrap_or_else(|e| e.into_inner());
-        if cached.as_ref().is_none_or(|c| !c.contains_key(name)) {
+        let part = LazyPart::of(name);
+        if !cached.files.contains_key(name) && !cached.made(part) {
             let session = self.session.lock().unwrap_or_else(|e| e.into_inner());
-            let (files, diags) =
-                if name.starts_with("print/") { session.print(name.ends_with(".pdf")) } else { session.data() };
+            let (files, diags) = match part {
+                LazyPart::Print => session.print(false),
+                LazyPart::Pdf => session.print(true),
+                LazyPart::Data => session.data(),
+            };
             let show_private = session.show_private();
             drop(session);
             crate::emit::report(&diags, diag::Format::Human, show_private);
-            cached.get_or_insert_with(BTreeMap::new).extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+            cached.add(part, files);
         }
-        cached.as_ref().and_then(|c| c.get(name).cloned())
+        cached.files.get(name).cloned()
     }
 }
 
@@ -123,7 +178,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
         session: Mutex::new(Session::new(root, build_opts)),
         site: RwLock::new(Arc::new(Site::default())),
         events: broadcast::channel(16).0,
-        lazy: Mutex::new(None),
+        lazy: Mutex::new(Lazy::default()),
     });
     let start = Instant::now();
     let ok = rebuild(&state, None);
@@ -158,7 +213,7 @@ fn rebuild(state: &State, changed: Option<&[PathBuf]>) -> bool {
     drop(session);
     match result {
         Ok(_) => {
-            *state.lazy.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            *state.lazy.lock().unwrap_or_else(|e| e.into_inner()) = Lazy::default();
             *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Site { files, errors: None });
             state.broadcast("reload", "{}");
             true

@@ -13,6 +13,8 @@ use crate::support::{site_copy, temp_dir, write_files};
 pub struct Server {
     child: Child,
     pub port: u16,
+    /// Every line serve has written to stderr so far.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -49,8 +51,11 @@ impl Server {
             .expect("start roster serve");
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let lines = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line.clone());
                 if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
                     let port: u16 = rest
                         .trim_end_matches(|c: char| !c.is_ascii_digit())
@@ -64,7 +69,19 @@ impl Server {
             }
         });
         let port = rx.recv_timeout(Duration::from_secs(60)).expect("serve printed its address");
-        Server { child, port }
+        Server { child, port, log }
+    }
+
+    /// How many lines serve has written to stderr that contain `text`: once there are at
+    /// least `least` (at most 60 s), and a second more for any that are still on their way.
+    pub fn logged(&self, text: &str, least: usize) -> usize {
+        let count = || self.log.lock().unwrap().iter().filter(|l| l.contains(text)).count();
+        let start = Instant::now();
+        while count() < least && start.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_secs(1));
+        count()
     }
 
     /// The server's process id.
@@ -131,6 +148,39 @@ fn serves_pages_with_types_and_live_reload_script() {
     let (status, _, pdf) = server.request("GET", "/print/roster.pdf");
     assert_eq!(status, 200);
     assert!(pdf.starts_with(b"%PDF-"));
+}
+
+/// The print layout, its PDF and the open data are made on the first request after a build,
+/// once: a request for a file they do not hold is a 404 without typesetting again.
+#[test]
+fn a_missing_file_made_on_request_is_a_404_without_rendering_again() {
+    let dir = site_copy("golden");
+    let config = std::fs::read_to_string(dir.join("roster.toml")).unwrap();
+    std::fs::write(dir.join("roster.toml"), format!("{config}\n[print]\npages = 1\n")).unwrap();
+    let server = Server::start(&dir);
+    // The note `[print] pages` writes each time the PDF is typeset.
+    let typeset = |least| server.logged("set at", least);
+    assert_eq!(server.request("GET", "/print/nope.pdf").0, 404);
+    assert_eq!(typeset(1), 1, "the first request for a PDF typesets it once");
+    for path in ["/print/nope.pdf", "/print/other.pdf", "/print/nope.html", "/print/"] {
+        let (status, _, _) = server.request("GET", path);
+        assert_eq!(status, if path == "/print/" { 200 } else { 404 }, "{path}");
+    }
+    let (status, _, pdf) = server.request("GET", "/print/roster.pdf");
+    assert!(status == 200 && pdf.starts_with(b"%PDF-"));
+    assert_eq!(typeset(1), 1, "no request after the first typeset the PDF again");
+    for path in ["/data/nope.json", "/data/nope.json", "/search/nope.js", "/data/roster.json"] {
+        let (status, _, _) = server.request("GET", path);
+        assert_eq!(status, if path == "/data/roster.json" { 200 } else { 404 }, "{path}");
+    }
+    // A rebuild makes them again, once.
+    let edition = dir.join("content/city/2022-01-01.toml");
+    let text = std::fs::read_to_string(&edition).unwrap();
+    std::fs::write(&edition, text.replacen("name = \"", "name = \"改名乙", 1)).unwrap();
+    server.wait_for("/print/", "the edit", |body| body.contains("改名乙"));
+    assert_eq!(server.request("GET", "/print/nope.pdf").0, 404);
+    assert_eq!(server.request("GET", "/print/nope.pdf").0, 404);
+    assert_eq!(typeset(2), 2, "after the rebuild, typeset once more");
 }
 
 #[test]
@@ -236,28 +286,25 @@ fn init_writes_a_site_that_builds() {
 #[test]
 fn a_broken_edit_keeps_every_path_of_the_last_good_site() {
     let dir = site_copy("golden");
+    // Every file `build` writes for the same site, each folder's page by its slash form too.
+    let built = temp_dir("broken-edit-build");
+    let run = roster!(dir, "build", "--output", built.to_str().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut paths: Vec<String> = Vec::new();
+    for (rel, _) in crate::support::read_tree(&built).into_iter().filter(|(rel, _)| !rel.starts_with('.')) {
+        if let Some(folder) = rel.strip_suffix("index.html") {
+            paths.push(format!("/{folder}"));
+        }
+        paths.push(format!("/{rel}"));
+    }
+    for needed in ["/", "/data/roster.json", "/search/index.js", "/print/roster.pdf", "/sitemap.xml", "/robots.txt"] {
+        assert!(paths.iter().any(|p| p == needed), "{needed} is among the {} paths", paths.len());
+    }
     let server = Server::start(&dir);
-    let paths = [
-        "/",
-        "/city/",
-        "/city/east/",
-        "/people/zhang-san/",
-        "/changes/",
-        "/changes.xml",
-        "/data/",
-        "/data/roster.json",
-        "/data/roster.csv",
-        "/search/",
-        "/search/index.js",
-        "/search/r/0.js",
-        "/print/",
-        "/sitemap.xml",
-        "/robots.txt",
-    ];
-    let before: Vec<String> = paths
+    let before: Vec<Vec<u8>> = paths
         .iter()
         .map(|p| {
-            let (status, body) = server.get(p);
+            let (status, _, body) = server.request("GET", p);
             assert_eq!(status, 200, "{p} before the edit");
             body
         })
@@ -267,11 +314,9 @@ fn a_broken_edit_keeps_every_path_of_the_last_good_site() {
     std::fs::write(&file, text.replace("post = \"区长\"", "post = 区长")).unwrap();
     server.wait_for("/__roster/status", "the error", |b| b.contains("content/city/east/2022-01-01.toml"));
     for (p, old) in paths.iter().zip(&before) {
-        let (status, body) = server.get(p);
+        let (status, _, body) = server.request("GET", p);
         assert_eq!(status, 200, "{p} during the broken edit");
-        if !p.ends_with('/') {
-            assert_eq!(&body, old, "{p}: the last good file");
-        }
+        assert!(&body == old, "{p}: the last good file");
     }
     for (dir_path, to) in [("/data", "/data/"), ("/search", "/search/"), ("/print", "/print/"), ("/city", "/city/")] {
         let (status, head, _) = server.request("GET", dir_path);
