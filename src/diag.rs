@@ -331,20 +331,21 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// either added to the message (`show_private`) or kept out of it, of the quoted line and of
 /// the label (marked by `private: Some("")`, which the renderers take as "quote nothing").
 fn printable(diag: &Diagnostic, show_private: bool) -> Diagnostic {
+    let text = |t: &str| bounded(&escape_controls(t)).into_owned();
     let mut shown = Diagnostic {
         severity: diag.severity,
-        path: escape_controls(&diag.path).into_owned(),
+        path: text(&diag.path),
         file: diag.file.clone(),
         span: diag.span.clone(),
-        message: escape_controls(&diag.message).into_owned(),
-        label: diag.label.as_deref().map(|l| escape_controls(l).into_owned()),
-        help: diag.help.as_deref().map(|h| escape_controls(h).into_owned()),
+        message: text(&diag.message),
+        label: diag.label.as_deref().map(text),
+        help: diag.help.as_deref().map(text),
         private: None,
         about: None,
     };
     if let Some(value) = &diag.private {
         if show_private {
-            shown.message = format!("{}: `{}`", shown.message, escape_controls(value));
+            shown.message = format!("{}: `{}`", shown.message, bounded(&escape_controls(value)));
         } else {
             shown.label = None;
             let note = "the value is private and not shown; --show-private shows it";
@@ -356,6 +357,45 @@ fn printable(diag: &Diagnostic, show_private: bool) -> Diagnostic {
         }
     }
     shown
+}
+
+/// A message, label or help longer than this many characters has its long runs of data cut.
+const MAX_TEXT: usize = 500;
+/// A run of characters without a space, backtick or ASCII punctuation (but `-_./`, which ids
+/// and paths hold) longer than this is data, not prose…
+const MAX_RUN: usize = 64;
+/// …and is cut to its first this many characters and its length.
+const KEPT_OF_RUN: usize = 24;
+
+/// `text`, with every run of more than [`MAX_RUN`] characters of data cut
+/// to its start and its length when the whole is longer than [`MAX_TEXT`]: a value quoted in a
+/// diagnostic (a 100,000-character name) never floods the terminal, whichever check quotes it.
+fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().nth(MAX_TEXT).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let count = run.chars().count();
+        if count > MAX_RUN {
+            out.extend(run.chars().take(KEPT_OF_RUN));
+            out.push_str(&format!("… ({count} characters)"));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_whitespace() || (c.is_ascii_punctuation() && !matches!(c, '-' | '_' | '.' | '/')) {
+            flush(&mut run, &mut out);
+            out.push(c);
+        } else {
+            run.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out.into()
 }
 
 /// A source line longer than this is not quoted (a 100,000-character name would flood the
@@ -583,5 +623,25 @@ mod tests {
         assert_eq!(did_you_mean("nmae", &fields), Some("name"));
         assert_eq!(did_you_mean("dutys", &fields), Some("duties"));
         assert_eq!(did_you_mean("zzzz", &fields), None);
+    }
+
+    #[test]
+    fn a_long_value_is_cut_in_every_part_and_format_and_prose_is_kept() {
+        let name = "张".repeat(100_000);
+        let d = Diagnostic::warning("content/a.toml", format!("id `zhang` is named `{name}` here and `李四` there"))
+            .with_help(format!("the sheet lists {name}"));
+        for format in [Format::Human, Format::Github, Format::Json] {
+            let out = render(&d, format, false, false);
+            assert!(out.len() < 2_000, "{format:?}: {} bytes", out.len());
+            assert!(out.contains(&format!("{}… (100000 characters)", "张".repeat(KEPT_OF_RUN))), "{out}");
+            assert!(out.contains("id `zhang` is named") && out.contains("and `李四` there"), "{out}");
+        }
+        let private = Diagnostic { private: Some(name.clone()), ..Diagnostic::warning("a", "bad") };
+        assert!(render(&private, Format::Human, false, true).len() < 2_000);
+        // Prose of any ordinary length, and a short message with a long word, are untouched.
+        let prose = format!("{} {}", "w".repeat(100), "word ".repeat(70));
+        assert_eq!(bounded(&prose), prose.as_str());
+        let long = format!("{} {}", "w".repeat(100), "word ".repeat(100));
+        assert_eq!(bounded(&long), format!("{}… (100 characters) {}", "w".repeat(KEPT_OF_RUN), "word ".repeat(100)));
     }
 }

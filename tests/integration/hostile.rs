@@ -505,6 +505,25 @@ fn an_overlong_name_is_refused_at_its_line() {
     assert!(run.stderr.len() < 20_000, "a short message, not the name: {} bytes", run.stderr.len());
 }
 
+/// Every check that quotes the name (the id's history, the stale numbers, the call sheet) cuts
+/// it, in every format: an editor's slip never floods the terminal or the CI log.
+#[test]
+fn an_overlong_name_is_cut_wherever_a_diagnostic_quotes_it() {
+    let dir = crate::support::site_copy("golden");
+    let path = dir.join("content/city/2022-01-01.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("name = \"张三\"", &format!("name = \"{}\"", "张".repeat(100_000)), 1))
+        .unwrap();
+    for format in ["human", "github", "json"] {
+        let run = roster!(dir, "check", "--format", format);
+        assert_eq!(run.code, 1, "{format}");
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(all.contains("`name` is 100000 characters long"), "{format}");
+        assert!(all.contains("… (100000 characters)"), "{format}: the id history quotes the name cut");
+        assert!(all.len() < 20_000, "{format}: {} bytes", all.len());
+    }
+}
+
 /// An edition dated after today is scheduled (已排期): a note names it, and no page, sitemap,
 /// feed or data file shows it, until a build whose `--today` reaches its date publishes it.
 #[test]
