@@ -234,6 +234,15 @@ pub fn site(
     };
     let mut ctx = Ctx::new(root, &web, theme, features);
     drop(t);
+    // A PDF over the memory budget fails the build before any page is made. The print view is
+    // made again for the print stage, so that it is not held while the web pages render.
+    if parts.print && parts.pdf && features.pdf {
+        let print = Published::new(roster, full_history, Channel::Print, job.kept.map(|k| &k.copies));
+        let over = print::budget_errors(&ctx, &print);
+        if !over.is_empty() {
+            return over;
+        }
+    }
     let mut errors = Vec::new();
     if parts.web && scope.stable_pages() {
         errors.extend(

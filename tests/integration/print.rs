@@ -425,6 +425,11 @@ fn a_pdf_over_the_memory_budget_is_refused_before_typesetting() {
         );
     }
     assert!(!dir.join("public").exists(), "nothing written");
+    // Refused before any page is rendered, not after the web pages.
+    let run = crate::support::run_with(&dir, &["build"], &[("ROSTER_TIMINGS", "1")]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("render: prepare"), "the timings are printed: {}", run.stderr);
+    assert!(!run.stderr.contains("render: web pages"), "no page rendered: {}", run.stderr);
     std::fs::write(dir.join("roster.toml"), format!("{config}\n[print]\nmax_memory_mb = 200\n")).unwrap();
     let run = crate::roster!(dir, "build");
     assert_eq!(run.code, 0, "{}", run.stderr);

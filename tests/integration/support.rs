@@ -18,8 +18,14 @@ pub const TODAY_EPOCH: &str = "1796083200";
 
 /// Runs `roster --root ROOT ARGS…` with colours off.
 pub fn run(root: &Path, args: &[&str]) -> Run {
+    run_with(root, args, &[])
+}
+
+/// As [`run`], with more variables in the environment.
+pub fn run_with(root: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_roster"))
         .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .envs(vars.iter().copied())
         .arg("--root")
         .arg(root)
         .args(args)

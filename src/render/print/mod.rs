@@ -486,6 +486,18 @@ struct PdfLink {
     href: String,
 }
 
+/// The errors for every PDF of this build over `[print] max_memory_mb`: the build checks them
+/// before it renders any page, so a roster too large to typeset is refused in a second, not
+/// after its web pages (and [`render`] checks them again, for a render of the print part alone).
+pub fn budget_errors(ctx: &Ctx<'_>, print: &Published) -> Vec<Diagnostic> {
+    let roster = print.roster();
+    if !roster.config.print.pdf {
+        return Vec::new();
+    }
+    let data = data(roster, print.history(), &ctx.theme.labels);
+    press::check_budget(roster, &press::jobs(roster, &data, &ctx.theme.labels))
+}
+
 /// Renders `print/index.html` and, with the `pdf` feature, the PDFs (see [`press`]).
 pub fn render(ctx: &Ctx<'_>, print: &Published, want_pdf: bool, sink: &dyn Sink) -> Vec<Diagnostic> {
     let (roster, history) = (print.roster(), print.history());
@@ -608,6 +620,14 @@ pub(crate) mod tests {
                 .map(|n| PrintBody { name: "区政府".into(), members: (0..n).map(|_| m()).collect() })
                 .collect(),
         }
+    }
+
+    /// The last guard: a control character validation missed is never set in the PDF.
+    #[test]
+    fn control_characters_are_never_typeset() {
+        assert_eq!(typeset_text("控\u{1b}]0;pwned\u{7}\u{1b}[2J红"), "控]0;pwned[2J红");
+        assert_eq!(typeset_text("a\u{0}b\u{b}c\u{7f}d\u{85}e\u{9f}f\ng\th"), "abcdefgh");
+        assert_eq!(typeset_text("区长（兼）"), "区长（兼）");
     }
 
     #[test]
