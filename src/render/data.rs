@@ -484,4 +484,14 @@ mod tests {
         assert_eq!(cell("李明"), "李明");
         assert_eq!(cell("139 0000 0001"), "139 0000 0001");
     }
+
+    /// The last guard: a control character validation missed never reaches a CSV file, and
+    /// one dropped never uncovers a formula behind it.
+    #[test]
+    fn control_characters_never_reach_a_cell() {
+        assert_eq!(cell("控\u{1b}]0;pwned\u{7}\u{1b}[2J红"), "控]0;pwned[2J红");
+        assert_eq!(cell("a\u{0}b\u{b}c\u{7f}d\u{85}e\u{9f}f"), "abcdef");
+        assert_eq!(cell("\u{1b}=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(cell("一\n二\r\n三\t四"), "一\n二\r\n三\t四");
+    }
 }

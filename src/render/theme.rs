@@ -221,8 +221,9 @@ fn escape_html_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<
 
 /// Escapes text for HTML element content and quoted attribute values. (Tera's default also
 /// escapes `/`, which only makes URLs unreadable.) It is also the last guard before a file:
-/// control characters other than tab and line breaks, which validation refuses, are dropped
-/// here all the same, so none can reach an HTML or XML file.
+/// control characters other than tab and line breaks, and the noncharacters U+FFFE and U+FFFF,
+/// which validation refuses, are dropped here all the same, so none can reach an HTML or XML
+/// file.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     escape_pieces(input, |piece| out.push_str(piece));
@@ -233,8 +234,9 @@ pub fn escape_html(input: &str) -> String {
 fn escape_pieces<'a>(input: &'a str, mut push: impl FnMut(&'a str)) {
     let mut last = 0;
     let bytes = input.as_bytes();
-    // The five characters and the C0 controls are ASCII, and a C1 control is 0xC2 0x80–0x9F,
-    // so a byte scan finds them all and never splits a character.
+    // The five characters and the C0 controls are ASCII, a C1 control is 0xC2 0x80–0x9F and
+    // U+FFFE/U+FFFF are 0xEF 0xBF 0xBE/0xBF, so a byte scan finds them all and never splits a
+    // character.
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -250,6 +252,8 @@ fn escape_pieces<'a>(input: &'a str, mut push: impl FnMut(&'a str)) {
             }
             0..=0x1f | 0x7f => ("", 1),
             0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => ("", 2),
+            // U+FFFE and U+FFFF, the two characters XML 1.0 has no place for.
+            0xef if bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)) => ("", 3),
             _ => {
                 i += 1;
                 continue;
@@ -386,6 +390,8 @@ mod tests {
         assert_eq!(escape_html("a\u{0}b\u{b}c\u{7f}d\u{85}e\u{9f}f"), "abcdef");
         assert_eq!(escape_html("一\t二\n三\r\n"), "一\t二\n三\r\n");
         assert_eq!(escape_html("é\u{a0}Â"), "é\u{a0}Â");
+        // Not XML at all: U+FFFE and U+FFFF; the characters around them are kept.
+        assert_eq!(escape_html("\u{fffe}分\u{ffff}工\u{fffd}\u{fefe}\u{efbf}"), "分工\u{fffd}\u{fefe}\u{efbf}");
     }
 
     #[test]

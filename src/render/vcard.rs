@@ -139,6 +139,9 @@ mod tests {
     #[test]
     fn escaping_and_folding() {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        // The last guard: no control character validation missed reaches a card.
+        assert_eq!(escape("控\u{1b}]0;pwned\u{7}\u{1b}[2J红"), "控]0\\;pwned[2J红");
+        assert_eq!(escape("a\u{0}b\u{b}c\u{7f}d\u{85}e\u{9f}f\rg\th"), "abcdefgh");
         let mut out = String::new();
         let long = format!("NOTE:{}", "负责教育工作".repeat(10));
         fold(&long, &mut out);
