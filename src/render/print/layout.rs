@@ -371,7 +371,10 @@ impl Layout {
         if !fits(geometry.height) {
             return None;
         }
-        let (columns, overfull) = within(lowest(geometry.height, &fits));
+        // Overfull is measured against the page: a row taller than the level height `t` (a
+        // short roster levels its columns low) still fits in its column of the page.
+        let overfull = within(geometry.height).1;
+        let (columns, _) = within(lowest(geometry.height, &fits));
         Some(Layout::from_columns(&columns, n, overfull))
     }
 
@@ -549,5 +552,19 @@ mod tests {
         h.districts[0].bodies[0].rows[1] = 5000.0;
         let layout = Layout::new(&data_for(&h), &h, &geometry());
         assert_eq!(layout.overfull, [Unit::Row(0, 0, 1)]);
+    }
+
+    /// A short roster levels its columns below its tallest row: that row still fits in its
+    /// column of the page, and is not reported; one taller than the page's column is.
+    #[test]
+    fn a_short_roster_fitted_to_one_page_has_no_row_overfull_but_one_taller_than_the_page() {
+        let mut h = heights(&[3], 20.0, 0);
+        h.districts[0].bodies[0].rows[1] = 300.0;
+        let fitted = Layout::fitted(&data_for(&h), &h, &geometry(), 1).unwrap();
+        assert!(fitted.overfull.is_empty(), "{:?}", fitted.overfull);
+        assert_eq!(fitted.page_count(), 1);
+        h.districts[0].bodies[0].rows[1] = 5000.0;
+        let fitted = Layout::fitted(&data_for(&h), &h, &geometry(), 1);
+        assert_eq!(fitted.map(|l| l.overfull), Some(vec![Unit::Row(0, 0, 1)]));
     }
 }
