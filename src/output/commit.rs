@@ -84,9 +84,11 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// Removes the staging folders of `output` that builds killed before they finished left
-/// behind: folders named `.{name}.roster-staging-{pid}-{n}` (or with `.old`, from the swap by
-/// two renames) whose process no longer runs. Returns how many it removed. Where it cannot
-/// tell whether a process runs (not on Linux) it removes none.
+/// behind: folders named `.{name}.roster-staging-{pid}-t{start}-{n}` (or with `.old`, from the
+/// swap by two renames) whose process no longer runs. `start` is when that process started, so
+/// a folder whose pid a later, unrelated process now has is stale too. (A folder named by an
+/// older roster, without `t{start}`, is stale once its pid is gone.) Returns how many it
+/// removed. Where it cannot tell whether a process runs (not on Linux) it removes none.
 pub fn remove_stale(output: &Path) -> usize {
     let output = absolute(output);
     let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
@@ -102,25 +104,52 @@ pub fn remove_stale(output: &Path) -> usize {
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+        let mut fields = rest.split('-');
+        let Some(pid) = fields.next().and_then(|p| p.parse::<u32>().ok()) else {
             continue;
         };
+        let start = fields.next().and_then(|t| t.strip_prefix('t')).and_then(|t| t.parse::<u64>().ok());
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && pid != std::process::id() && !process_runs(pid) && std::fs::remove_dir_all(entry.path()).is_ok() {
+        if is_dir && is_stale(pid, start) && std::fs::remove_dir_all(entry.path()).is_ok() {
             removed += 1;
         }
     }
     removed
 }
 
+/// Whether the build that made a staging folder is gone: its pid runs no process, or one that
+/// started at another time than `start`.
 #[cfg(target_os = "linux")]
-fn process_runs(pid: u32) -> bool {
-    Path::new("/proc").join(pid.to_string()).exists()
+fn is_stale(pid: u32, start: Option<u64>) -> bool {
+    match (started(pid), start) {
+        (None, _) => true,
+        (Some(now), Some(then)) => now != then,
+        // An older roster's folder: only its pid to go by, and this process is not stale.
+        (Some(_), None) => false,
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn process_runs(_pid: u32) -> bool {
-    true
+fn is_stale(_pid: u32, _start: Option<u64>) -> bool {
+    false
+}
+
+/// When process `pid` started, in clock ticks after boot (field 22 of `/proc/PID/stat`), or
+/// `None` when no such process runs.
+#[cfg(target_os = "linux")]
+fn started(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// This process's mark in its staging folder's name: when it started, where that is known.
+fn own_start() -> u64 {
+    #[cfg(target_os = "linux")]
+    return started(std::process::id()).unwrap_or(0);
+    #[cfg(not(target_os = "linux"))]
+    return 0;
 }
 
 /// A staging folder beside the output; removed on drop unless committed.
@@ -136,8 +165,9 @@ impl Staging {
         let parent = output.parent().ok_or_else(|| io::Error::other("output folder has no parent"))?;
         std::fs::create_dir_all(parent)?;
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let (pid, start) = (std::process::id(), own_start());
         for n in 0..1000u32 {
-            let dir = parent.join(format!(".{name}.roster-staging-{}-{n}", std::process::id()));
+            let dir = parent.join(format!(".{name}.roster-staging-{pid}-t{start}-{n}"));
             match std::fs::create_dir(&dir) {
                 Ok(()) => {
                     return Ok(Staging { dir, output, committed: false });
@@ -194,7 +224,9 @@ fn exchange(new: &Path, output: &Path) -> io::Result<PathBuf> {
 }
 
 fn two_renames(new: &Path, output: &Path) -> io::Result<PathBuf> {
-    let old = new.with_extension("old");
+    let mut old = new.as_os_str().to_owned();
+    old.push(".old");
+    let old = PathBuf::from(old);
     std::fs::rename(output, &old)?;
     if let Err(e) = std::fs::rename(new, output) {
         let _ = std::fs::rename(&old, output);
@@ -250,5 +282,35 @@ mod tests {
         assert!(!dir.exists());
         let leftovers: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    /// A folder left by a killed build is removed, also when its pid now belongs to another
+    /// process; the folders of builds that still run are kept.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn stale_staging_folders_are_found_by_pid_and_start_time() {
+        let root = tmp("stale");
+        let out = root.join("public");
+        let live = Staging::new(&out).unwrap();
+        let init = started(1).expect("process 1 runs");
+        let name = |rest: &str| root.join(format!(".public.roster-staging-{rest}"));
+        let gone = u32::MAX - 7;
+        let folders = [
+            (format!("1-t{}-0", init + 1), true),
+            (format!("1-t{}-0.old", init + 1), true),
+            (format!("{gone}-t5-0"), true),
+            (format!("{gone}-0"), true),
+            (format!("1-t{init}-0"), false),
+            ("1-0".to_owned(), false),
+        ];
+        for (rest, _) in &folders {
+            std::fs::create_dir_all(name(rest)).unwrap();
+        }
+        assert_eq!(remove_stale(&out), 4);
+        for (rest, stale) in &folders {
+            assert_eq!(name(rest).exists(), !stale, "{rest}");
+        }
+        assert!(live.dir.exists(), "this build's own folder is kept");
+        let _ = std::fs::remove_dir_all(&root);
     }
 }
