@@ -123,7 +123,8 @@ pub fn remove_stale(output: &Path) -> usize {
 fn is_stale(pid: u32, start: Option<u64>) -> bool {
     match (started(pid), start) {
         (None, _) => true,
-        (Some(now), Some(then)) => now != then,
+        // `t0`: the build could not read its own start time, so only its pid is known.
+        (Some(now), Some(then)) => then != 0 && now != then,
         // An older roster's folder: only its pid to go by, and this process is not stale.
         (Some(_), None) => false,
     }
@@ -302,6 +303,7 @@ mod tests {
             (format!("{gone}-0"), true),
             (format!("1-t{init}-0"), false),
             ("1-0".to_owned(), false),
+            ("1-t0-0".to_owned(), false),
         ];
         for (rest, _) in &folders {
             std::fs::create_dir_all(name(rest)).unwrap();

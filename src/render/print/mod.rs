@@ -487,8 +487,8 @@ struct PdfLink {
 }
 
 /// The errors for every PDF of this build over `[print] max_memory_mb`: the build checks them
-/// before it renders any page, so a roster too large to typeset is refused in a second, not
-/// after its web pages (and [`render`] checks them again, for a render of the print part alone).
+/// before it renders any page, so a roster too large to typeset is refused before its web
+/// pages, not after them (and [`render`] checks them again, for a render of the print part alone).
 pub fn budget_errors(ctx: &Ctx<'_>, print: &Published) -> Vec<Diagnostic> {
     let roster = print.roster();
     if !roster.config.print.pdf {
