@@ -32,6 +32,54 @@ pub fn report(diags: &[Diagnostic], format: Format, show_private: bool) {
     let _ = out.flush();
 }
 
+/// What `serve` printed after its last build: a hash of each warning and note, so that a
+/// rebuild prints only what is new (a province's 50,000 stale-number warnings are printed
+/// once, not after every edit, which took longer than the rebuild itself).
+#[derive(Default)]
+pub struct Printed(std::collections::HashSet<u64>);
+
+/// A diagnostic as it reads, without its place in the file (an edit above it moves it).
+fn key(d: &Diagnostic) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (d.severity as u8, &d.path, &d.message, &d.label, &d.help, &d.private).hash(&mut h);
+    h.finish()
+}
+
+/// As [`report`] in the human format, for a rebuild in `serve`: every error, and the warnings
+/// and notes that `printed` does not hold; then the summary of all, with how many were shown
+/// before. After a good build `printed` holds its diagnostics; a failed one adds its own, so
+/// that fixing the error does not print again the warnings its file had before.
+pub fn report_new(diags: &[Diagnostic], printed: &mut Printed, show_private: bool) {
+    let keys: Vec<u64> = diags.iter().map(key).collect();
+    let new: Vec<&Diagnostic> =
+        diags.iter().zip(&keys).filter(|(d, k)| d.is_error() || !printed.0.contains(k)).map(|(d, _)| d).collect();
+    let before = diags.len() - new.len();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr().lock());
+    for d in new {
+        if out.write_all(diag::render(d, Format::Human, color, show_private).as_bytes()).is_err() {
+            return;
+        }
+    }
+    let count = |s: diag::Severity| diags.iter().filter(|d| d.severity == s).count();
+    let (errors, warnings, notes) =
+        (count(diag::Severity::Error), count(diag::Severity::Warning), count(diag::Severity::Note));
+    if errors + warnings + notes > 0 {
+        let mut line = summary(errors, warnings, notes);
+        if before > 0 {
+            line.pop();
+            line.push_str(&format!(" ({before} as printed before, not repeated; `roster check` lists them all)\n"));
+        }
+        let _ = out.write_all(line.as_bytes());
+    }
+    let _ = out.flush();
+    if errors == 0 {
+        printed.0.clear();
+    }
+    printed.0.extend(keys);
+}
+
 fn summary(errors: usize, warnings: usize, notes: usize) -> String {
     let plural = |n: usize, w: &str| {
         if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") }

@@ -244,10 +244,16 @@ impl History {
     }
 
     /// As [`History::compute`]; districts whose editions are the very same (shared) as in
-    /// `previous` reuse its comparisons, only transfers are linked again.
+    /// `previous` reuse its comparisons. Transfers are planned again over the whole roster,
+    /// and only a change list whose links differ from the plan is made again (so the others
+    /// keep their address, by which later stages recognise what they made before).
     pub fn compute_reusing(roster: &Roster, previous: Option<(&Roster, &History)>) -> History {
         use rayon::prelude::*;
-        let mut changes: Vec<Vec<Changes>> = roster
+        let unlinked = |d: usize, e: usize| {
+            let editions = &roster.districts[d].editions;
+            if e == 0 { Vec::new() } else { diff(&editions[e - 1], &editions[e]) }
+        };
+        let (mut changes, fresh): (Vec<Vec<Changes>>, Vec<bool>) = roster
             .districts
             .par_iter()
             .enumerate()
@@ -258,19 +264,12 @@ impl History {
                     && o.editions.len() == d.editions.len()
                     && o.editions.iter().zip(&d.editions).all(|(a, b)| Arc::ptr_eq(a, b))
                 {
-                    return h.changes[i].clone();
+                    return (h.changes[i].clone(), false);
                 }
-                (0..d.editions.len())
-                    .map(|e| Arc::new(if e == 0 { Vec::new() } else { diff(&d.editions[e - 1], &d.editions[e]) }))
-                    .collect()
+                ((0..d.editions.len()).map(|e| Arc::new(unlinked(i, e))).collect(), true)
             })
-            .collect();
-        if previous.is_some() {
-            transfer::unlink(&mut changes);
-        }
-        for (d, e) in transfer::link(roster, &mut changes) {
-            Arc::make_mut(&mut changes[d][e]).sort_by_key(|c| c.kind.rank());
-        }
+            .unzip();
+        transfer::link(roster, &mut changes, &fresh, unlinked);
         History { changes }
     }
 

@@ -253,6 +253,42 @@ fn first_edition_is_initial_publication_and_transfers_link_both_ends() {
 }
 
 #[test]
+fn a_rebuild_relinks_transfers_as_a_fresh_build_and_keeps_the_lists_it_does_not_change() {
+    // x leaves a for b, where p and q join too (x between them); w leaves c for d.
+    let before: &[(&str, &str, &[crate::testutil::M<'_>])] = &[
+        ("a", "2020-01-01", &[("x", "X", "书记"), ("y", "Y", "区长")]),
+        ("a", "2022-01-01", &[("y", "Y", "区长")]),
+        ("b", "2020-01-01", &[("z", "Z", "书记")]),
+        ("b", "2022-01-01", &[("z", "Z", "书记"), ("p", "P", "委员"), ("x", "X", "副书记"), ("q", "Q", "委员")]),
+        ("c", "2020-01-01", &[("w", "W", "书记")]),
+        ("c", "2022-01-01", &[("v", "V", "书记")]),
+        ("d", "2020-01-01", &[("u", "U", "书记")]),
+        ("d", "2022-01-01", &[("u", "U", "书记"), ("w", "W", "委员")]),
+    ];
+    let r1 = crate::testutil::roster(before);
+    let h1 = History::compute(&r1);
+    let [a, b, c, d] = ["a", "b", "c", "d"].map(|p| r1.district_by_path(p).unwrap());
+    assert_eq!(h1.changes[b][1][0].kind.kind(), ChangeKind::TransferredIn);
+    // An edit of a: x stays, so x only joined b (a second post), between p and q again.
+    let mut edited = before.to_vec();
+    edited[1] = ("a", "2022-01-01", &[("x", "X", "书记"), ("y", "Y", "区长")]);
+    let mut r2 = r1.clone();
+    r2.districts[a].editions[1] = crate::testutil::roster(&edited).districts[a].editions[1].clone();
+    let h2 = History::compute_reusing(&r2, Some((&r1, &h1)));
+    assert_eq!(h2, History::compute(&r2), "the same history, in the same order, as a fresh build");
+    let b_joined: Vec<&str> = h2.changes[b][1].iter().map(|c| &*c.person).collect();
+    assert_eq!(b_joined, ["p", "x", "q"]);
+    for e in 0..2 {
+        assert!(Arc::ptr_eq(&h2.changes[c][e], &h1.changes[c][e]), "c's transfer is as it was: its list is kept");
+        assert!(Arc::ptr_eq(&h2.changes[d][e], &h1.changes[d][e]));
+    }
+    // And back: the transfer is linked again.
+    let h3 = History::compute_reusing(&r1, Some((&r2, &h2)));
+    assert_eq!(h3, h1);
+    assert_eq!(h3.changes[b][1][0].kind.kind(), ChangeKind::TransferredIn);
+}
+
+#[test]
 fn transfer_window() {
     let files = [
         ("roster.toml", "title = \"t\"\nbase_url = \"https://e.org/\"\n[history]\ntransfer_window_days = 10\n"),

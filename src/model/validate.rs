@@ -41,11 +41,20 @@ impl Options {
 }
 
 /// Validated editions, kept between rebuilds by `serve`: an edition whose parsed source is
-/// the same (the same `Arc`, so the file was not read again) is not validated again.
+/// the same (the same `Arc`, so the file was not read again) is not validated again, and the
+/// people index is made again only when an edit changed who appears where.
 #[derive(Default)]
 pub struct EditionCache {
     map: Mutex<FxHashMap<String, CachedEdition>>,
+    /// The last people index and the editions, district by district, it was made from.
+    people: Mutex<Option<(Editions, People)>>,
 }
+
+/// Every district's editions, in the roster's order.
+type Editions = Vec<Vec<Arc<Edition>>>;
+
+/// The people index, shared by every copy of a roster.
+type People = Arc<BTreeMap<super::Text, Person>>;
 
 /// The source an edition was validated from, under which phone region and today, and the
 /// result.
@@ -61,6 +70,40 @@ impl EditionCache {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.insert(source.file.path.clone(), (source.clone(), key, built));
     }
+
+    /// The people index of `districts`: the last one made, when it was made from editions of
+    /// the same shape, else a new one (kept for the next call).
+    fn people(&self, districts: &[District]) -> People {
+        let mut last = self.people.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((editions, people)) = last.as_ref()
+            && same_people(editions, districts)
+        {
+            return people.clone();
+        }
+        let people = Arc::new(index_people(districts));
+        let editions = districts.iter().map(|d| d.editions.clone()).collect();
+        *last = Some((editions, people.clone()));
+        people
+    }
+}
+
+/// Whether the people index of `new` is the one of `old`: it depends on nothing but each
+/// edition's date and, body by body, its members' ids and names (see [`index_people`]).
+fn same_people(old: &[Vec<Arc<Edition>>], new: &[District]) -> bool {
+    let same_edition = |a: &Arc<Edition>, b: &Arc<Edition>| {
+        Arc::ptr_eq(a, b)
+            || (a.date == b.date
+                && a.bodies.len() == b.bodies.len()
+                && a.bodies.iter().zip(&b.bodies).all(|(x, y)| {
+                    x.members.len() == y.members.len()
+                        && x.members.iter().zip(&y.members).all(|(m, n)| m.id == n.id && m.name == n.name)
+                }))
+    };
+    old.len() == new.len()
+        && old
+            .iter()
+            .zip(new)
+            .all(|(a, b)| a.len() == b.editions.len() && a.iter().zip(&b.editions).all(|(x, y)| same_edition(x, y)))
 }
 
 /// An edition validated on its own, with what the site-wide checks need.
@@ -119,7 +162,7 @@ pub fn validate_cached(
     verify::report(&districts, &site, &config, policy, opts.deny_stale, diags);
     drop(t);
     let _t = crate::timing::stage("validate: people");
-    let people = std::sync::Arc::new(index_people(&districts));
+    let people = cache.people(&districts);
     let mut pages: Vec<Page> = site.pages.into_iter().map(page).collect();
     pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
     Roster { config, districts, people, home: site.index.map(page), pages, as_of: opts.as_of, verify: policy }

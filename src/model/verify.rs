@@ -434,13 +434,14 @@ fn report_district(
     deny: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let entries = source.map(Entries::of);
     for (_, m) in edition.members() {
         let numbers: Vec<(Field, NumberState)> = NUMBERS
             .iter()
             .filter(|f| config.publish.publishes(**f) && !m.private.contains(**f))
             .filter_map(|f| state(d, m, *f, policy).map(|s| (*f, s)))
             .collect();
-        let entry = source.and_then(|s| entry(s, m));
+        let entry = source.zip(entries.as_ref()).and_then(|(s, e)| e.find(s, m));
         let stale: Vec<&(Field, NumberState)> = numbers.iter().filter(|(_, s)| s.stale && s.failed.is_none()).collect();
         if !stale.is_empty() {
             diags.push(stale_diag(&edition.file, entry.clone(), m, &stale, policy, deny));
@@ -506,12 +507,26 @@ fn field_words(f: Field) -> &'static str {
     }
 }
 
-/// The member's `[[body.member]]` entry in its edition file: the one with its name and post.
-fn entry(source: &EditionSource, m: &Member) -> Option<(crate::diag::FileRef, std::ops::Range<usize>)> {
-    let found = source.bodies.iter().flat_map(|b| &b.members).find(|s| {
-        s.name.as_ref().is_some_and(|n| *n.value == *m.name) && s.post.as_ref().is_some_and(|p| *p.value == *m.post)
-    })?;
-    Some((source.file.clone(), found.span.clone()))
+/// The `[[body.member]]` entries of an edition file by name and post (the first of each), so
+/// that a diagnostic about a member points at its entry.
+struct Entries<'a>(FxHashMap<(&'a str, &'a str), &'a std::ops::Range<usize>>);
+
+impl<'a> Entries<'a> {
+    fn of(source: &'a EditionSource) -> Entries<'a> {
+        let mut map = FxHashMap::default();
+        for s in source.bodies.iter().flat_map(|b| &b.members) {
+            if let (Some(name), Some(post)) = (&s.name, &s.post) {
+                map.entry((name.value.as_str(), post.value.as_str())).or_insert(&s.span);
+            }
+        }
+        Entries(map)
+    }
+
+    /// The member's entry: the one with its name and post.
+    fn find(&self, source: &EditionSource, m: &Member) -> Option<(crate::diag::FileRef, std::ops::Range<usize>)> {
+        let span = self.0.get(&(&*m.name, &*m.post))?;
+        Some((source.file.clone(), (*span).clone()))
+    }
 }
 
 #[cfg(test)]

@@ -354,7 +354,7 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         .collect();
     let out = "changes/index.html";
     let page = Page { crumbs: vec![Link { name: label(t, "site_changes").to_owned(), url: out.to_owned() }], days };
-    ctx.page("site_changes.html", out, &page, sink)
+    ctx.site_page("site_changes.html", out, &page, sink)
 }
 
 /// The post a transferred person took in the district they joined.

@@ -22,6 +22,8 @@ pub(crate) mod web;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -55,6 +57,8 @@ pub struct Ctx<'a> {
     person_changes: HashMap<&'a str, Vec<(usize, usize, &'a Change)>>,
     /// Member views, built once per edition and borrowed by every page.
     views: view::Views<'a>,
+    /// The site-wide pages `serve` keeps, and whether this render may reuse them.
+    memo: Option<(&'a Pages, bool)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -70,7 +74,31 @@ impl<'a> Ctx<'a> {
             history: web.history(),
             person_changes: changes::by_person(web.history()),
             views: view::Views::new(web.roster(), web.allowed(), &theme.labels),
+            memo: None,
         }
+    }
+
+    /// As [`Ctx::page`], for a page that summarises the whole site (the site change log):
+    /// in a partial rebuild in `serve`, a page whose data is what it was when last rendered
+    /// is not rendered again, and the last render's file stands.
+    pub fn site_page<T: Serialize>(
+        &self,
+        template: &str,
+        out: &str,
+        page: &T,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
+        let Some((pages, reuse)) = self.memo else {
+            return self.page(template, out, page, sink);
+        };
+        let data = serde_json::to_vec(page)
+            .map_err(|e| Diagnostic::error(out, format!("internal error preparing {template}: {e}")))?;
+        if reuse && pages.same(out, &data) {
+            return Ok(());
+        }
+        self.page(template, out, page, sink)?;
+        pages.keep(out, data);
+        Ok(())
     }
 
     /// Renders `template` with `page`'s fields plus the common ones into `out`.
@@ -173,6 +201,29 @@ pub struct Kept {
     pub copies: publish::Copies,
     /// The feed's edition entries.
     pub feed: feed::Kept,
+    /// The site-wide pages, as the data each was last rendered from.
+    pub pages: Pages,
+}
+
+/// Site-wide pages kept by `serve`: output path → the page's data, as JSON, when the page was
+/// last rendered. Only a partial rebuild may reuse them: it keeps the configuration, the
+/// theme, the district tree and the newest date, so the values every page shares are as they
+/// were, and the same data makes the same page.
+#[derive(Default)]
+pub struct Pages(std::sync::Mutex<FxHashMap<String, Vec<u8>>>);
+
+impl Pages {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, Vec<u8>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn same(&self, out: &str, data: &[u8]) -> bool {
+        self.lock().get(out).is_some_and(|d| d == data)
+    }
+
+    fn keep(&self, out: &str, data: Vec<u8>) {
+        self.lock().insert(out.to_owned(), data);
+    }
 }
 
 impl Job<'_> {
@@ -233,6 +284,7 @@ pub fn site(
         checks: verify::any(web.roster()),
     };
     let mut ctx = Ctx::new(root, &web, theme, features);
+    ctx.memo = job.kept.map(|k| (&k.pages, matches!(job.scope, Scope::Some { .. })));
     drop(t);
     // A PDF over the memory budget fails the build before any page is made. The print view is
     // made again for the print stage, so that it is not held while the web pages render.

@@ -109,9 +109,14 @@ impl GovView {
 }
 
 /// The first current member's name, pinyin, initials and last four digits of a number.
+/// The member whose name and number every page's search box suggests: the first of the first
+/// district's current edition. An edit of this member changes every page.
+pub(crate) fn example_member(roster: &Roster) -> Option<&crate::model::Member> {
+    roster.districts.iter().filter_map(District::current).find_map(|e| e.members().next()).map(|(_, m)| m)
+}
+
 fn search_example(roster: &Roster) -> String {
-    let member = roster.districts.iter().filter_map(District::current).find_map(|e| e.members().next());
-    let Some((_, m)) = member else { return "李明、liming、lm".into() };
+    let Some(m) = example_member(roster) else { return "李明、liming、lm".into() };
     let (pinyin, initials) = super::search::pinyin_of(&m.name);
     let mut parts = vec![m.name.to_string(), pinyin.replace(' ', ""), initials];
     if let Some(p) = m.office_phone.as_ref().or(m.mobile.as_ref()) {

@@ -96,7 +96,7 @@ fn home(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         html: r.home.as_ref().map(|p| markdown::block(&p.body)).filter(|h| !h.is_blank()),
     };
     let tree = r.roots().map(|i| tree_node(r, i, ctx.allowed, &ctx.theme.labels)).collect();
-    ctx.page("home.html", "index.html", &Home { home, tree }, sink)
+    ctx.site_page("home.html", "index.html", &Home { home, tree }, sink)
 }
 
 #[derive(Serialize)]

@@ -53,6 +53,8 @@ struct State {
     events: broadcast::Sender<Arc<str>>,
     /// Files made on first request after each rebuild (print layout, data, search, sitemap).
     lazy: Mutex<Lazy>,
+    /// The warnings already printed, which a rebuild does not print again.
+    printed: Mutex<crate::emit::Printed>,
 }
 
 /// The files made on request since the last good rebuild, and which parts have been made: a
@@ -179,6 +181,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
         site: RwLock::new(Arc::new(Site::default())),
         events: broadcast::channel(16).0,
         lazy: Mutex::new(Lazy::default()),
+        printed: Mutex::default(),
     });
     let start = Instant::now();
     let ok = rebuild(&state, None);
@@ -208,7 +211,9 @@ fn rebuild(state: &State, changed: Option<&[PathBuf]>) -> bool {
     let mut session = state.session.lock().unwrap_or_else(|e| e.into_inner());
     let (result, diags) = session.rebuild(changed);
     let show_private = session.show_private();
-    crate::emit::report(&diags, diag::Format::Human, show_private);
+    let mut printed = state.printed.lock().unwrap_or_else(|e| e.into_inner());
+    crate::emit::report_new(&diags, &mut printed, show_private);
+    drop(printed);
     let files = session.files().unwrap_or_default();
     drop(session);
     match result {

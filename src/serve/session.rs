@@ -1,10 +1,11 @@
 //! Rebuilds for `serve`: the site in memory, rebuilt after each change through the pipeline
 //! driver with as little work as is safe. Unchanged edition files are neither parsed nor
 //! validated again (the session's `pipeline::Caches`), the theme is kept when only editions
-//! changed, and when only edition files changed and the district tree is the same, only the
-//! pages those editions can affect are rendered again: the districts whose editions or change
-//! log changed and their ancestors (member counts), everyone who appears in them, and the
-//! site-wide pages (home, change log, feed). Anything else is a full rebuild.
+//! changed, and when only edition files changed and the district tree, the newest date and the
+//! member every search box suggests are the same, only the pages those editions can affect
+//! are rendered again: the districts whose editions or change log changed and their ancestors
+//! (member counts), everyone who appears in them, and the site-wide pages (home, change log,
+//! feed) whose data changed. Anything else is a full rebuild.
 //! The print layout is made on request.
 
 use std::collections::{BTreeMap, HashSet};
@@ -103,13 +104,14 @@ impl Session {
         };
         let reuse =
             pipeline::Reuse { last: last.as_ref().map(|l| (&l.site.roster, &l.site.history)), theme: kept_theme };
-        let site = match pipeline::prepare(&self.root, pipeline::Input::Folder(Some(&self.caches)), &self.opts, reuse) {
-            Ok(site) => site,
-            Err(diags) => {
-                self.last = last;
-                return (Err(()), diags);
-            }
-        };
+        let mut site =
+            match pipeline::prepare(&self.root, pipeline::Input::Folder(Some(&self.caches)), &self.opts, reuse) {
+                Ok(site) => site,
+                Err(diags) => {
+                    self.last = last;
+                    return (Err(()), diags);
+                }
+            };
         let t = crate::timing::stage("serve: scope");
         let partial = match (&last, &rel) {
             (Some(last), Some(rel)) if only_editions(rel) => {
@@ -123,7 +125,8 @@ impl Session {
         let sink = MemorySink::new();
         let rendered = pipeline::render(&self.root, &site, &self.opts, &job, &sink);
         let t = crate::timing::stage("serve: diagnostics");
-        let mut diags = site.warnings.clone();
+        // The warnings are handed out, not kept: the next rebuild makes its own.
+        let mut diags = std::mem::take(&mut site.warnings);
         diag::extend_sorted(&mut diags, rendered);
         drop(t);
         if diags.iter().any(Diagnostic::is_error) {
@@ -208,8 +211,9 @@ fn only_editions(rel: &[String]) -> bool {
 
 /// The pages an edit of editions can affect, or `None` when the district tree itself changed.
 fn scope(old: &Roster, old_history: &History, new: &Roster, new_history: &History) -> Option<Scope> {
-    // Every page's footer shows the date of the newest edition.
+    // Every page's footer shows the date of the newest edition, and its search box a member.
     if old.latest_date() != new.latest_date()
+        || crate::render::view::example_member(old) != crate::render::view::example_member(new)
         || old.districts.len() != new.districts.len()
         || old.districts.iter().zip(&new.districts).any(|(a, b)| !a.same_header(b))
     {

@@ -52,7 +52,7 @@ pub struct DistrictSource {
 }
 
 /// `district.toml`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct DistrictMeta {
     pub file: FileRef,
     pub name: Option<Text>,
@@ -111,60 +111,66 @@ pub struct PageSource {
     pub body: String,
 }
 
-/// Parsed edition files, kept between rebuilds by `serve`: a file whose size and modification
-/// time are unchanged (and that the watcher did not report) is not read again.
+/// Parsed edition and district files, kept between rebuilds by `serve`: a file whose size
+/// and modification time are unchanged (and that the watcher did not report) is not read
+/// again.
 #[derive(Default)]
 pub struct SourceCache {
-    editions: Mutex<HashMap<String, Cached>>,
+    editions: Mutex<HashMap<String, Cached<Option<Arc<EditionSource>>>>>,
+    districts: Mutex<HashMap<String, Cached<Option<DistrictMeta>>>>,
 }
 
-struct Cached {
-    stamp: (u64, Option<SystemTime>),
-    edition: Option<Arc<EditionSource>>,
+/// A file's parsed value and the diagnostics of parsing it, under the stamp it was read at.
+struct Cached<T> {
+    stamp: Stamp,
+    value: T,
     diags: Vec<Diagnostic>,
 }
 
-fn stamp(path: &Path) -> Option<(u64, Option<SystemTime>)> {
+type Stamp = (u64, Option<SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.len(), meta.modified().ok()))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What `map` holds for `rel` at this `stamp`, else `parse()`, kept under it.
+fn cached<T: Clone>(
+    map: &Mutex<HashMap<String, Cached<T>>>,
+    rel: &str,
+    stamp: Option<Stamp>,
+    parse: impl FnOnce() -> (T, Vec<Diagnostic>),
+) -> (T, Vec<Diagnostic>) {
+    if let Some(stamp) = stamp
+        && let Some(hit) = lock(map).get(rel).filter(|c| c.stamp == stamp)
+    {
+        return (hit.value.clone(), hit.diags.clone());
+    }
+    let (value, diags) = parse();
+    if let Some(stamp) = stamp {
+        lock(map).insert(rel.to_owned(), Cached { stamp, value: value.clone(), diags: diags.clone() });
+    }
+    (value, diags)
 }
 
 impl SourceCache {
     /// Forgets the files at these paths (relative to the site root).
     pub fn invalidate<'a>(&self, paths: impl IntoIterator<Item = &'a str>) {
-        let mut map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
+        let (mut editions, mut districts) = (lock(&self.editions), lock(&self.districts));
         for p in paths {
-            map.remove(p);
-        }
-    }
-
-    fn get(
-        &self,
-        rel: &str,
-        stamp: Option<(u64, Option<SystemTime>)>,
-    ) -> Option<(Option<Arc<EditionSource>>, Vec<Diagnostic>)> {
-        let stamp = stamp?;
-        let map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(rel).filter(|c| c.stamp == stamp).map(|c| (c.edition.clone(), c.diags.clone()))
-    }
-
-    fn put(
-        &self,
-        rel: &str,
-        stamp: Option<(u64, Option<SystemTime>)>,
-        edition: Option<Arc<EditionSource>>,
-        diags: &[Diagnostic],
-    ) {
-        if let Some(stamp) = stamp {
-            let mut map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
-            map.insert(rel.to_owned(), Cached { stamp, edition, diags: diags.to_vec() });
+            editions.remove(p);
+            districts.remove(p);
         }
     }
 
     /// Keeps only the entries of these files.
     fn retain(&self, live: &std::collections::HashSet<&str>) {
-        let mut map = self.editions.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|k, _| live.contains(k.as_str()));
+        lock(&self.editions).retain(|k, _| live.contains(k.as_str()));
+        lock(&self.districts).retain(|k, _| live.contains(k.as_str()));
     }
 }
 
@@ -178,21 +184,31 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSource {
 pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache) -> SiteSource {
     let tree = walk::walk(root, diags);
     let read = |rel: &String| text::read(&root.join(rel), rel);
-    let edition = |rel: &String, date: chrono::NaiveDate| -> (Option<Arc<EditionSource>>, Vec<Diagnostic>) {
-        let stamp = stamp(&root.join(rel));
-        if let Some(hit) = cache.get(rel, stamp) {
-            return hit;
-        }
-        let mut diags = Vec::new();
-        let edition = match read(rel) {
-            Ok(file) => parse::edition(&file, date, &mut diags).map(Arc::new),
-            Err(e) => {
-                diags.push(e);
-                None
-            }
-        };
-        cache.put(rel, stamp, edition.clone(), &diags);
-        (edition, diags)
+    let edition = |rel: &String, date: chrono::NaiveDate| {
+        cached(&cache.editions, rel, stamp(&root.join(rel)), || {
+            let mut diags = Vec::new();
+            let edition = match read(rel) {
+                Ok(file) => parse::edition(&file, date, &mut diags).map(Arc::new),
+                Err(e) => {
+                    diags.push(e);
+                    None
+                }
+            };
+            (edition, diags)
+        })
+    };
+    let meta = |rel: &String| {
+        cached(&cache.districts, rel, stamp(&root.join(rel)), || {
+            let mut diags = Vec::new();
+            let meta = match read(rel) {
+                Ok(file) => parse::district(&file, &mut diags),
+                Err(e) => {
+                    diags.push(e);
+                    None
+                }
+            };
+            (meta, diags)
+        })
     };
 
     let districts: Vec<(DistrictSource, Vec<Diagnostic>)> = tree
@@ -200,12 +216,10 @@ pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache
         .par_iter()
         .map(|d| {
             let mut local = Vec::new();
-            let meta = d.meta.as_ref().and_then(|rel| match read(rel) {
-                Ok(file) => parse::district(&file, &mut local),
-                Err(e) => {
-                    local.push(e);
-                    None
-                }
+            let meta = d.meta.as_ref().and_then(|rel| {
+                let (meta, diags) = meta(rel);
+                local.extend(diags);
+                meta
             });
             let editions: Vec<(Option<Arc<EditionSource>>, Vec<Diagnostic>)> =
                 d.editions.par_iter().map(|(rel, date)| edition(rel, *date)).collect();
@@ -217,8 +231,11 @@ pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache
             (DistrictSource { path: d.path.clone(), meta, editions: list, edition_files: d.edition_files }, local)
         })
         .collect();
-    let live: std::collections::HashSet<&str> =
-        tree.districts.iter().flat_map(|d| d.editions.iter().map(|(rel, _)| rel.as_str())).collect();
+    let live: std::collections::HashSet<&str> = tree
+        .districts
+        .iter()
+        .flat_map(|d| d.editions.iter().map(|(rel, _)| rel.as_str()).chain(d.meta.as_deref()))
+        .collect();
     cache.retain(&live);
 
     let mut site = SiteSource::default();

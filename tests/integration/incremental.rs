@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use roster::BuildOptions;
-use roster::serve::session::Session;
+use roster::serve::session::{Rebuilt, Session};
 
 use crate::support::site_copy;
 
@@ -22,7 +22,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 /// Rebuilds after `changed` and checks the result against a full build.
-fn check(session: &mut Session, root: &Path, changed: &[PathBuf], expect_partial: bool, what: &str) {
+fn check(session: &mut Session, root: &Path, changed: &[PathBuf], expect_partial: bool, what: &str) -> Rebuilt {
     let (result, diags) = session.rebuild(Some(changed));
     let rebuilt = result.unwrap_or_else(|()| panic!("{what}: {diags:?}"));
     assert_eq!(!rebuilt.full, expect_partial, "{what}: partial or full");
@@ -34,6 +34,7 @@ fn check(session: &mut Session, root: &Path, changed: &[PathBuf], expect_partial
     for (path, bytes) in expected.iter() {
         assert!(incremental[path] == *bytes, "{what}: {path} differs from a full build");
     }
+    rebuilt
 }
 
 #[test]
@@ -43,7 +44,19 @@ fn partial_rebuilds_equal_full_builds() {
     assert!(session.rebuild(None).0.is_ok());
     let dongpo = root.join("content/shili/dongpo/2024-06-30.toml");
     edit(&dongpo, "139 0000 0214", "139 0000 0299");
-    check(&mut session, &root, std::slice::from_ref(&dongpo), true, "a number changed");
+    let first = check(&mut session, &root, std::slice::from_ref(&dongpo), true, "a number changed");
+    edit(&dongpo, "139 0000 0299", "139 0000 0288");
+    let again = check(&mut session, &root, std::slice::from_ref(&dongpo), true, "changed again");
+    assert!(
+        again.rendered < first.rendered,
+        "the site log's data is as it was: not rendered again ({again:?}, {first:?})"
+    );
+
+    // The first member of the first district is every search box's example.
+    let city = root.join("content/shili/2024-12-20.toml");
+    let first_body = "name = \"中共示例市委\"\n";
+    edit(&city, first_body, &format!("{first_body}\n[[body.member]]\nname = \"甘霖\"\npost = \"市委常委\"\n"));
+    check(&mut session, &root, std::slice::from_ref(&city), false, "a new search example changes every page");
 
     let xishan = root.join("content/shili/xishan/2024-06-30.toml");
     edit(&xishan, "id = \"wang-jianguo\"", "id = \"wang-jianguo-2\"");

@@ -235,6 +235,30 @@ fn edits_show_up_and_a_bad_edit_never_stops_the_server() {
 }
 
 #[test]
+fn a_rebuild_prints_only_the_warnings_that_are_new() {
+    let dir = site_copy("golden");
+    let server = Server::start(&dir);
+    let old = "李四: mobile never verified";
+    assert_eq!(server.logged(old, 1), 1, "the first build prints every warning");
+    let file = dir.join("content/city/east/2022-01-01.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let added = "\n[[body.member]]\nname = \"赵六\"\npost = \"副区长\"\nmobile = \"139 0000 0006\"\n";
+    std::fs::write(&file, format!("{text}{added}")).unwrap();
+    server.wait_for("/city/east/", "the edit", |b| b.contains("赵六"));
+    assert_eq!(server.logged("赵六: mobile never verified", 1), 1, "the new warning");
+    assert_eq!(server.logged("rebuilt in", 1), 1);
+    assert_eq!(server.logged(old, 1), 1, "a warning printed before is not printed again");
+    assert_eq!(server.logged("0 errors, 6 warnings (5 as printed before, not repeated", 1), 1);
+    // A broken edit prints its error; the fix prints the error's absence and nothing again.
+    std::fs::write(&file, text.replace("post = \"区长\"", "post = 区长")).unwrap();
+    server.wait_for("/__roster/status", "the error", |b| b.contains("invalid TOML"));
+    std::fs::write(&file, &text).unwrap();
+    server.wait_for("/__roster/status", "recovery", |b| b.contains("\"errors\":null"));
+    assert_eq!(server.logged("rebuilt in", 2), 2);
+    assert_eq!(server.logged(old, 1), 1, "still printed once");
+}
+
+#[test]
 fn new_copies_the_latest_edition() {
     let dir = site_copy("golden");
     let run = roster!(dir, "new", "city", "2025-01-01");
