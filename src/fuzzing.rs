@@ -41,7 +41,7 @@ pub fn site_from_texts(config: &str, district: &str, editions: &[&str]) -> Vec<D
         Ok(site) => site,
         Err(diags) => return diags,
     };
-    let parts = Parts { web: true, print: true, pdf: false, data: true };
+    let parts = Parts { pdf: false, ..Parts::ALL };
     let mut diags = pipeline::render(root, &site, &opts, &Job::all(parts), &NullSink);
     diags.extend(site.warnings);
     diags

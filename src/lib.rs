@@ -84,7 +84,12 @@ impl Outcome {
 
 /// Runs the pipeline into `sink` (all of the site, or `print/` alone); returns the diagnostics.
 fn render_into(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let parts = render::Parts { web: !opts.print_only, data: !opts.print_only, ..render::Parts::ALL };
+    let parts = render::Parts {
+        web: !opts.print_only,
+        site_log: !opts.print_only,
+        data: !opts.print_only,
+        ..render::Parts::ALL
+    };
     let input = pipeline::Input::Folder(None);
     match pipeline::run(root, input, opts, &render::Job::all(parts), sink) {
         Ok(site) => site.warnings,

@@ -215,16 +215,13 @@ pub fn entry(r: &Roster, h: &History, d: usize, e: usize, t: &Labels, keep: impl
     }
 }
 
-/// Renders every district's change log and the site-wide log.
+/// Renders the change log of every district in `scope` (the site-wide log is [`site_log`]).
 pub fn render(ctx: &Ctx<'_>, scope: &super::Scope, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let mut errors: Vec<Diagnostic> = (0..ctx.roster.districts.len())
+    (0..ctx.roster.districts.len())
         .into_par_iter()
         .filter(|d| !ctx.roster.districts[*d].editions.is_empty() && scope.district(*d))
         .filter_map(|d| district_log(ctx, d, sink).err())
-        .collect();
-    let _t = crate::timing::stage("render: site change log");
-    errors.extend(site_log(ctx, sink).err());
-    errors
+        .collect()
 }
 
 fn district_log(ctx: &Ctx<'_>, d: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -293,7 +290,7 @@ struct Day {
 /// The site-wide log: every date newest first; each transfer once with both ends, and each
 /// district edition of the day with its changes counted by kind and linked to its log. It stays
 /// one compact page even when a province reshuffles thousands of officials on one day.
-fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+pub fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
     #[derive(Serialize)]
     struct Page {
         crumbs: Vec<Link>,
@@ -354,7 +351,7 @@ fn site_log(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         .collect();
     let out = "changes/index.html";
     let page = Page { crumbs: vec![Link { name: label(t, "site_changes").to_owned(), url: out.to_owned() }], days };
-    ctx.site_page("site_changes.html", out, &page, sink)
+    ctx.page("site_changes.html", out, &page, sink)
 }
 
 /// The post a transferred person took in the district they joined.

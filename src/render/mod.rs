@@ -78,7 +78,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// As [`Ctx::page`], for a page that summarises the whole site (the site change log):
+    /// As [`Ctx::page`], for a page that summarises the whole site (the home page's tree):
     /// in a partial rebuild in `serve`, a page whose data is what it was when last rendered
     /// is not rendered again, and the last render's file stands.
     pub fn site_page<T: Serialize>(
@@ -172,8 +172,11 @@ pub fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic
 /// Which parts of the site to render.
 #[derive(Debug, Clone, Copy)]
 pub struct Parts {
-    /// Pages, change logs, feed, static files.
+    /// Pages, the districts' change logs, feed, static files.
     pub web: bool,
+    /// The site change log (`changes/index.html`): one page over every edition, which `serve`
+    /// makes on request rather than after every edit.
+    pub site_log: bool,
     /// print/index.html.
     pub print: bool,
     /// print/roster.pdf (typeset with Typst; `serve` does it on demand).
@@ -183,7 +186,7 @@ pub struct Parts {
 }
 
 impl Parts {
-    pub const ALL: Parts = Parts { web: true, print: true, pdf: true, data: true };
+    pub const ALL: Parts = Parts { web: true, site_log: true, print: true, pdf: true, data: true };
 }
 
 /// What one call of [`site`] renders, and what it may reuse.
@@ -320,6 +323,10 @@ pub fn site(
         let t = crate::timing::stage("render: feed");
         errors.extend(feed::render(&ctx, feed_memo(job), sink).err());
         drop(t);
+    }
+    if parts.site_log {
+        let _t = crate::timing::stage("render: site change log");
+        errors.extend(changes::site_log(&ctx, sink).err());
     }
     if parts.data {
         let t = crate::timing::stage("render: open data");

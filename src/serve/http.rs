@@ -77,17 +77,20 @@ pub fn resolve(url: &str, exists: &dyn Fn(&str) -> bool) -> Target {
 }
 
 /// The output file a request path names, if it is one that is made on request: the print
-/// layout and its PDF, open data, the search index and page, the sitemap and robots.txt.
+/// layout and its PDF, open data, the search index and page, the sitemap and robots.txt, and
+/// the site change log (`changes/`; a district's log is under its own folder).
 pub fn lazy_name(path: &str) -> Option<String> {
     let name = match path {
         "print/" => "print/index.html".to_owned(),
         "data/" => "data/index.html".to_owned(),
         "search/" => "search/index.html".to_owned(),
+        "changes/" => "changes/index.html".to_owned(),
         p => p.to_owned(),
     };
     let lazy = name.starts_with("print/")
         || name.starts_with("data/")
         || name.starts_with("search/")
+        || name.starts_with("changes/")
         || name == "sitemap.xml"
         || name == "robots.txt";
     lazy.then_some(name)

@@ -51,7 +51,8 @@ struct State {
     site: RwLock<Arc<Site>>,
     /// Live-reload events, already in server-sent event form, to every open page.
     events: broadcast::Sender<Arc<str>>,
-    /// Files made on first request after each rebuild (print layout, data, search, sitemap).
+    /// Files made on first request after each rebuild (print layout, data, search, sitemap,
+    /// the site change log).
     lazy: Mutex<Lazy>,
     /// The warnings already printed, which a rebuild does not print again.
     printed: Mutex<crate::emit::Printed>,
@@ -66,6 +67,7 @@ struct Lazy {
     print: bool,
     pdf: bool,
     data: bool,
+    site_log: bool,
 }
 
 /// The part of the site that makes a file served on request.
@@ -77,6 +79,8 @@ enum LazyPart {
     Pdf,
     /// Open data, search, the sitemap and robots.txt.
     Data,
+    /// The site change log.
+    SiteLog,
 }
 
 impl LazyPart {
@@ -84,6 +88,7 @@ impl LazyPart {
         match name.strip_prefix("print/") {
             Some(rest) if rest.ends_with(".pdf") => LazyPart::Pdf,
             Some(_) => LazyPart::Print,
+            None if name.starts_with("changes/") => LazyPart::SiteLog,
             None => LazyPart::Data,
         }
     }
@@ -95,6 +100,7 @@ impl Lazy {
             LazyPart::Print => self.print || self.pdf,
             LazyPart::Pdf => self.pdf,
             LazyPart::Data => self.data,
+            LazyPart::SiteLog => self.site_log,
         }
     }
 
@@ -103,6 +109,7 @@ impl Lazy {
             LazyPart::Print => self.print = true,
             LazyPart::Pdf => self.pdf = true,
             LazyPart::Data => self.data = true,
+            LazyPart::SiteLog => self.site_log = true,
         }
         self.files.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
     }
@@ -129,6 +136,7 @@ impl State {
                 LazyPart::Print => session.print(false),
                 LazyPart::Pdf => session.print(true),
                 LazyPart::Data => session.data(),
+                LazyPart::SiteLog => session.site_log(),
             };
             let show_private = session.show_private();
             drop(session);

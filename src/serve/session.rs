@@ -4,9 +4,9 @@
 //! changed, and when only edition files changed and the district tree, the newest date and the
 //! member every search box suggests are the same, only the pages those editions can affect
 //! are rendered again: the districts whose editions or change log changed and their ancestors
-//! (member counts), everyone who appears in them, and the site-wide pages (home, change log,
-//! feed) whose data changed. Anything else is a full rebuild.
-//! The print layout is made on request.
+//! (member counts), everyone who appears in them, and the home page and the feed when their
+//! data changed. Anything else is a full rebuild. The print layout, the open data and the site
+//! change log (one page over every edition) are made on request.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -120,7 +120,7 @@ impl Session {
             _ => None,
         };
         drop(t);
-        let parts = Parts { web: true, print: false, pdf: false, data: false };
+        let parts = Parts { web: true, site_log: false, print: false, pdf: false, data: false };
         let job = Job { parts, scope: partial.clone().unwrap_or(Scope::All), kept: Some(&self.kept) };
         let sink = MemorySink::new();
         let rendered = pipeline::render(&self.root, &site, &self.opts, &job, &sink);
@@ -164,12 +164,17 @@ impl Session {
 
     /// Renders the print layout (and the PDF when `pdf`) of the last good build.
     pub fn print(&self, pdf: bool) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
-        self.on_demand(Parts { web: false, print: true, pdf, data: false })
+        self.on_demand(Parts { web: false, site_log: false, print: true, pdf, data: false })
+    }
+
+    /// Renders the site change log of the last good build.
+    pub fn site_log(&self) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+        self.on_demand(Parts { web: false, site_log: true, print: false, pdf: false, data: false })
     }
 
     /// Renders the open data, search index and sitemap of the last good build.
     pub fn data(&self) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
-        self.on_demand(Parts { web: false, print: false, pdf: false, data: true })
+        self.on_demand(Parts { web: false, site_log: false, print: false, pdf: false, data: true })
     }
 
     fn on_demand(&self, parts: Parts) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {

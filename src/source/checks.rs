@@ -78,7 +78,15 @@ pub fn parse(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<CheckSource> {
     let text = file.text.as_str();
-    let records = records(text);
+    let (records, unclosed) = records(text);
+    if let Some(at) = unclosed {
+        diags.push(
+            Diagnostic::at(file, at..at + 1, "this quote is never closed: the rest of the file would be one cell")
+                .with_label("opened here")
+                .with_help("close the quote; a quote inside a quoted cell is written twice (\"\"); the file is not read until it is fixed"),
+        );
+        return None;
+    }
     let Some(((header_span, header), rows)) = records.split_first() else {
         diags.push(
             Diagnostic::error(file.path.clone(), "call-check file is empty")
@@ -188,9 +196,12 @@ fn row(
 /// A cell's value and span.
 type Cell = (String, Range<usize>);
 
+/// A record's span and its cells.
+type Record = (Range<usize>, Vec<Cell>);
+
 /// The CSV records of `text`, each with its span and its cells (RFC 4180: quoted cells may
-/// hold commas, quotes doubled, line breaks).
-fn records(text: &str) -> Vec<(Range<usize>, Vec<Cell>)> {
+/// hold commas, quotes doubled, line breaks), and where a quote that is never closed opens.
+fn records(text: &str) -> (Vec<Record>, Option<usize>) {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -198,7 +209,10 @@ fn records(text: &str) -> Vec<(Range<usize>, Vec<Cell>)> {
         let start = i;
         let mut cells = Vec::new();
         loop {
-            let (value, span, next) = cell(text, i);
+            let (value, span, next, closed) = cell(text, i);
+            if !closed {
+                return (out, Some(span.start));
+            }
             cells.push((value, span));
             i = next;
             match bytes.get(i) {
@@ -217,38 +231,42 @@ fn records(text: &str) -> Vec<(Range<usize>, Vec<Cell>)> {
         let end = text[..i].trim_end_matches(['\r', '\n']).len();
         out.push((start..end.max(start), cells));
     }
-    out
+    (out, None)
 }
 
-/// One cell from `i`: its value, its span and where it ends (at `,`, a line break or the end).
-fn cell(text: &str, i: usize) -> (String, Range<usize>, usize) {
+/// One cell from `i`: its value, its span, where it ends (at `,`, a line break or the end) and
+/// whether its quote, if it opens with one, is closed.
+fn cell(text: &str, i: usize) -> (String, Range<usize>, usize, bool) {
     let bytes = text.as_bytes();
     if bytes.get(i) != Some(&b'"') {
         let end = text[i..].find([',', '\r', '\n']).map_or(text.len(), |n| i + n);
-        return (text[i..end].to_owned(), i..end, end);
+        return (text[i..end].to_owned(), i..end, end, true);
     }
     let mut value = String::new();
     let mut at = i + 1;
+    let mut closed = false;
     while at < bytes.len() {
         let rest = &text[at..];
-        let q = rest.find('"').map_or(text.len(), |n| at + n);
-        value.push_str(&text[at..q]);
-        if q >= text.len() {
-            at = q;
+        let Some(q) = rest.find('"').map(|n| at + n) else {
             break;
-        }
+        };
+        value.push_str(&text[at..q]);
         if bytes.get(q + 1) == Some(&b'"') {
             value.push('"');
             at = q + 2;
         } else {
             at = q + 1;
+            closed = true;
             break;
         }
+    }
+    if !closed {
+        return (value, i..text.len(), text.len(), false);
     }
     // Text after the closing quote, up to the separator, is kept as Excel would show it.
     let end = text[at..].find([',', '\r', '\n']).map_or(text.len(), |n| at + n);
     value.push_str(&text[at..end]);
-    (value, i..end, end)
+    (value, i..end, end, true)
 }
 
 #[cfg(test)]
@@ -289,5 +307,27 @@ mod tests {
         assert!(diags[1].is_error() && diags[1].line_col() == Some((3, 19)), "{:?}", diags[1]);
         let (_, diags) = parse_text("");
         assert!(diags[0].message.contains("empty"));
+    }
+
+    #[test]
+    fn a_quote_never_closed_refuses_the_file_at_the_quote() {
+        let header = "id,field,result,note\n";
+        for (text, at) in [
+            // In the last cell: the note would silently take the line break.
+            (format!("{header}x,mobile,answered,\"秘书接听\n"), (2, 19)),
+            // In a middle cell: the rows after it would vanish into one cell.
+            (format!("{header}x,mobile,\"answered,\ny,mobile,answered,\n"), (2, 10)),
+            // A doubled quote is a quote inside the cell, not its end.
+            (format!("{header}x,mobile,answered,\"说\"\""), (2, 19)),
+        ] {
+            let (c, diags) = parse_text(&text);
+            assert!(c.is_none(), "refused whole: {text:?}");
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert!(diags[0].is_error() && diags[0].message.contains("never closed"), "{:?}", diags[0]);
+            assert_eq!(diags[0].line_col(), Some(at), "{text:?}");
+        }
+        let (c, diags) = parse_text(&format!("{header}x,mobile,answered,\"说\"\"好\"\"\"\n"));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(c.unwrap().rows[0].note.as_ref().unwrap().value, "说\"好\"");
     }
 }

@@ -167,6 +167,31 @@ fn github_annotations() {
 }
 
 #[test]
+fn stale_numbers_are_github_annotations_at_the_member_and_errors_with_deny_stale() {
+    let run = roster!(fixture("golden"), "check", "--format", "github");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let stale: Vec<&str> = run.stdout.lines().filter(|l| l.contains("待核实")).collect();
+    assert_eq!(stale.len(), 4, "{}", run.stdout);
+    // Each at the line of the member's entry in its edition file.
+    assert!(
+        stale.contains(&"::warning file=content/city/east/2022-01-01.toml,line=13,col=1::李四: mobile never verified: stale (待核实)%0Acall the number (`roster calls` writes the sheet) and record the round under checks/, or set `verified` after checking it"),
+        "{}",
+        run.stdout
+    );
+    for line in &stale {
+        assert!(line.starts_with("::warning file=content/city/"), "{line}");
+    }
+    let denied = roster!(fixture("golden"), "check", "--format", "github", "--deny-stale");
+    assert_eq!(denied.code, 1);
+    let errors: Vec<&str> = denied.stdout.lines().filter(|l| l.contains("待核实")).collect();
+    assert_eq!(errors.len(), 4, "{}", denied.stdout);
+    assert!(errors.iter().all(|l| l.starts_with("::error file=content/city/")), "{}", denied.stdout);
+    // --stale 4000: none is stale any longer (the oldest was verified 1,799 days before).
+    let lenient = roster!(fixture("golden"), "check", "--format", "github", "--stale", "4000");
+    assert!(!lenient.stdout.contains("not verified for"), "{}", lenient.stdout);
+}
+
+#[test]
 fn json_lines() {
     let run = roster!(fixture("bad-phone"), "check", "--format", "json");
     assert_eq!(run.code, 1);

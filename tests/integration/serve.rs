@@ -142,6 +142,15 @@ fn serves_pages_with_types_and_live_reload_script() {
     assert!(head.contains("application/xml; charset=utf-8"));
     // Links inside the served site point at the local server, not at base_url.
     assert!(server.get("/changes.xml").1.contains("http://127.0.0.1:"));
+    // The site change log is made on request, and served as every page is.
+    let (status, head, body) = server.request("GET", "/changes/");
+    assert_eq!(status, 200);
+    assert!(head.to_ascii_lowercase().contains("content-type: text/html; charset=utf-8"), "{head}");
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("/__roster/reload.js") && body.contains("city/changes/index.html#"), "{body}");
+    let (status, head, _) = server.request("GET", "/changes");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /changes/"), "{head}");
     let (status, head, body) = server.request("HEAD", "/city/");
     assert_eq!(status, 200);
     assert!(body.is_empty() && head.contains("Content-Length"), "{head}");
