@@ -10,26 +10,7 @@ use crate::diag::{self, Diagnostic, Format};
 /// Prints diagnostics to stderr (stdout for the machine formats) and a summary line. They are
 /// written as they are rendered, through a buffer, so 50,000 warnings are never one string.
 pub fn report(diags: &[Diagnostic], format: Format, show_private: bool) {
-    let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let out: Box<dyn Write> = match format {
-        Format::Human => Box::new(std::io::stderr().lock()),
-        Format::Github | Format::Json => Box::new(std::io::stdout().lock()),
-    };
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    for d in diags {
-        if out.write_all(diag::render(d, format, color, show_private).as_bytes()).is_err() {
-            return;
-        }
-    }
-    if format == Format::Human {
-        let count = |s: diag::Severity| diags.iter().filter(|d| d.severity == s).count();
-        let (errors, warnings, notes) =
-            (count(diag::Severity::Error), count(diag::Severity::Warning), count(diag::Severity::Note));
-        if errors + warnings + notes > 0 {
-            let _ = out.write_all(summary(errors, warnings, notes).as_bytes());
-        }
-    }
-    let _ = out.flush();
+    write(diags.iter(), diags, format, show_private, 0);
 }
 
 /// What `serve` printed after its last build: a hash of each warning and note, so that a
@@ -55,29 +36,47 @@ pub fn report_new(diags: &[Diagnostic], printed: &mut Printed, show_private: boo
     let new: Vec<&Diagnostic> =
         diags.iter().zip(&keys).filter(|(d, k)| d.is_error() || !printed.0.contains(k)).map(|(d, _)| d).collect();
     let before = diags.len() - new.len();
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr().lock());
-    for d in new {
-        if out.write_all(diag::render(d, Format::Human, color, show_private).as_bytes()).is_err() {
-            return;
-        }
-    }
-    let count = |s: diag::Severity| diags.iter().filter(|d| d.severity == s).count();
-    let (errors, warnings, notes) =
-        (count(diag::Severity::Error), count(diag::Severity::Warning), count(diag::Severity::Note));
-    if errors + warnings + notes > 0 {
-        let mut line = summary(errors, warnings, notes);
-        if before > 0 {
-            line.pop();
-            line.push_str(&format!(" ({before} as printed before, not repeated; `roster check` lists them all)\n"));
-        }
-        let _ = out.write_all(line.as_bytes());
-    }
-    let _ = out.flush();
-    if errors == 0 {
+    write(new.into_iter(), diags, Format::Human, show_private, before);
+    if !diags.iter().any(Diagnostic::is_error) {
         printed.0.clear();
     }
     printed.0.extend(keys);
+}
+
+/// Writes `shown` and, for people, the summary of `all`, saying how many of them were printed
+/// `before` and are not repeated.
+fn write<'a>(
+    shown: impl Iterator<Item = &'a Diagnostic>,
+    all: &[Diagnostic],
+    format: Format,
+    show_private: bool,
+    before: usize,
+) {
+    let color = format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let out: Box<dyn Write> = match format {
+        Format::Human => Box::new(std::io::stderr().lock()),
+        Format::Github | Format::Json => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    for d in shown {
+        if out.write_all(diag::render(d, format, color, show_private).as_bytes()).is_err() {
+            return;
+        }
+    }
+    if format == Format::Human {
+        let count = |s: diag::Severity| all.iter().filter(|d| d.severity == s).count();
+        let (errors, warnings, notes) =
+            (count(diag::Severity::Error), count(diag::Severity::Warning), count(diag::Severity::Note));
+        if errors + warnings + notes > 0 {
+            let mut line = summary(errors, warnings, notes);
+            if before > 0 {
+                line.pop();
+                line.push_str(&format!(" ({before} as printed before, not repeated; `roster check` lists them all)\n"));
+            }
+            let _ = out.write_all(line.as_bytes());
+        }
+    }
+    let _ = out.flush();
 }
 
 fn summary(errors: usize, warnings: usize, notes: usize) -> String {
