@@ -251,11 +251,6 @@ impl Diagnostic {
             _ => None,
         }
     }
-
-    fn sort_key(&self) -> (String, usize, usize, Severity, String) {
-        let (line, col) = self.line_col().unwrap_or((0, 0));
-        (self.path.clone(), line, col, self.severity, self.message.clone())
-    }
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -271,10 +266,14 @@ impl std::fmt::Display for Diagnostic {
 
 /// Sorts diagnostics by file, line and column, and drops exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
-    // Each key is made once (a rebuild in `serve` sorts every stale-number warning again).
-    let mut keyed: Vec<_> = diags.drain(..).map(|d| (d.sort_key(), d)).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    keyed.dedup_by(|a, b| a.0 == b.0 && a.1.label == b.1.label);
+    // Each place is found once and no text is copied: a rebuild in `serve` sorts every
+    // stale-number warning again, and they come already in order, which the sort sees.
+    let mut keyed: Vec<_> = diags.drain(..).map(|d| (d.line_col().unwrap_or((0, 0)), d)).collect();
+    fn key((place, d): &((usize, usize), Diagnostic)) -> (&str, (usize, usize), Severity, &str) {
+        (d.path.as_str(), *place, d.severity, d.message.as_str())
+    }
+    keyed.sort_by(|a, b| key(a).cmp(&key(b)));
+    keyed.dedup_by(|a, b| key(a) == key(b) && a.1.label == b.1.label);
     diags.extend(keyed.into_iter().map(|(_, d)| d));
 }
 

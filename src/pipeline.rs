@@ -18,7 +18,8 @@ use crate::render::{self, Job};
 use crate::source::{self, SiteSource};
 use crate::{BuildOptions, timing};
 
-/// What `serve` keeps between rebuilds: parsed and validated editions.
+/// What `serve` keeps between rebuilds: the walk, parsed and validated editions, the people
+/// index and each district's stale-number report.
 #[derive(Default)]
 pub struct Caches {
     pub sources: source::SourceCache,

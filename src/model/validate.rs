@@ -48,6 +48,8 @@ pub struct EditionCache {
     map: Mutex<FxHashMap<String, CachedEdition>>,
     /// The last people index and the editions, district by district, it was made from.
     people: Mutex<Option<(Editions, People)>>,
+    /// The stale-number report, district by district.
+    reports: verify::ReportCache,
 }
 
 /// Every district's editions, in the roster's order.
@@ -149,17 +151,19 @@ pub fn validate_cached(
         .collect();
     drop(built);
     let t = crate::timing::stage("validate: districts, ids");
-    let mut ids = IdRegistry::default();
     let mut districts: Vec<District> = Vec::with_capacity(site.districts.len());
+    let mut validated = Vec::new();
     for source in &site.districts {
-        districts.push(district(source, &config, opts, &mut ids, diags, (cache, &texts)));
+        districts.push(district(source, &config, opts, &mut validated, diags, (cache, &texts)));
     }
+    register_ids(&validated, diags);
+    drop(validated);
     let mut districts = arrange(districts, &site.districts, diags);
     let policy = verify::Policy { today: key.1, max_age_days: opts.max_age_days.unwrap_or(config.verify.max_age_days) };
     drop(t);
     let t = crate::timing::stage("validate: verify");
     verify::attach(&mut districts, &site, &config, key.1, diags);
-    verify::report(&districts, &site, &config, policy, opts.deny_stale, diags);
+    verify::report(&districts, &site, &config, (policy, opts.deny_stale), &cache.reports, diags);
     drop(t);
     let _t = crate::timing::stage("validate: people");
     let people = cache.people(&districts);
@@ -178,11 +182,13 @@ fn page(p: PageSource) -> Page {
     }
 }
 
-fn district(
-    source: &DistrictSource,
+/// A district of validated editions; each edition, with the file it was read from, is added to
+/// `validated` for the site-wide id checks.
+fn district<'s>(
+    source: &'s DistrictSource,
     config: &Config,
     opts: &Options,
-    ids: &mut IdRegistry,
+    validated: &mut Vec<(&'s FileRef, Arc<Built>)>,
     diags: &mut Vec<Diagnostic>,
     (cache, texts): (&EditionCache, &Interner),
 ) -> District {
@@ -208,10 +214,8 @@ fn district(
             }
         };
         diags.extend(built.diags.iter().cloned());
-        for u in &built.uses {
-            ids.register(&e.file, u, diags);
-        }
         editions.push(built.edition.clone());
+        validated.push((&e.file, built));
     }
     District {
         path: source.path.clone(),
@@ -463,26 +467,39 @@ fn private_fields(file: &FileRef, list: &[Text], diags: &mut Vec<Diagnostic>) ->
     set
 }
 
-/// First sighting of each person id across the site, to keep one name per id.
-#[derive(Default)]
-struct IdRegistry {
-    seen: FxHashMap<String, Sighting>,
+/// Checks that each person id names one person across the site, in the order of `validated`
+/// (districts, then editions by date): the first sighting of an id is the one others are
+/// compared with.
+fn register_ids(validated: &[(&FileRef, Arc<Built>)], diags: &mut Vec<Diagnostic>) {
+    let uses: usize = validated.iter().map(|(_, b)| b.uses.len()).sum();
+    let mut ids = IdRegistry { seen: FxHashMap::with_capacity_and_hasher(uses, Default::default()) };
+    for (file, built) in validated {
+        for u in &built.uses {
+            ids.register(file, u, diags);
+        }
+    }
 }
 
-struct Sighting {
-    name: String,
-    file: FileRef,
+/// The first sighting of each person id, borrowed from the validated editions, to keep one
+/// name per id.
+struct IdRegistry<'a> {
+    seen: FxHashMap<&'a str, Sighting<'a>>,
+}
+
+struct Sighting<'a> {
+    name: &'a str,
+    file: &'a FileRef,
     /// Where the name is; its line is worked out only for a diagnostic.
     at: usize,
     explicit: bool,
 }
 
-impl IdRegistry {
-    fn register(&mut self, file: &FileRef, u: &IdUse, diags: &mut Vec<Diagnostic>) {
+impl<'a> IdRegistry<'a> {
+    fn register(&mut self, file: &'a FileRef, u: &'a IdUse, diags: &mut Vec<Diagnostic>) {
         let explicit = u.id_span.is_some();
-        let Some(first) = self.seen.get(&u.id) else {
-            let sighting = Sighting { name: u.name.clone(), file: file.clone(), at: u.name_span.start, explicit };
-            self.seen.insert(u.id.clone(), sighting);
+        let Some(first) = self.seen.get(u.id.as_str()) else {
+            let sighting = Sighting { name: &u.name, file, at: u.name_span.start, explicit };
+            self.seen.insert(&u.id, sighting);
             return;
         };
         if first.name == u.name {

@@ -12,6 +12,8 @@
 //! max_age_days` before today, or never. It has failed when its last call did not reach the
 //! person and nothing verified it afterwards.
 
+use std::sync::{Arc, Mutex};
+
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
@@ -390,39 +392,104 @@ fn resolve(
 }
 
 /// Warnings (errors with `deny`) for the current members whose published numbers are stale or
-/// whose last call failed, at their entry in the edition file.
+/// whose last call failed, at their entry in the edition file. A district whose report's every
+/// input is what it was in the last call with `cache` (`serve`) gets the last report again.
 pub fn report(
     districts: &[District],
     site: &SiteSource,
     config: &Config,
-    policy: Policy,
-    deny: bool,
+    (policy, deny): (Policy, bool),
+    cache: &ReportCache,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let sources: FxHashMap<&str, &EditionSource> =
-        site.districts.iter().flat_map(|d| &d.editions).map(|e| (e.file.path.as_str(), &**e)).collect();
+    let sources: FxHashMap<&str, &Arc<EditionSource>> =
+        site.districts.iter().flat_map(|d| &d.editions).map(|e| (e.file.path.as_str(), e)).collect();
+    let publishes = NUMBERS.map(|f| config.publish.publishes(f));
     // District by district in parallel (a province has tens of thousands of stale numbers),
     // gathered in the districts' order.
     use rayon::prelude::*;
-    let found: Vec<Vec<Diagnostic>> = districts
+    let found: Vec<Reported> = districts
         .par_iter()
         .map(|d| {
-            let mut out = Vec::new();
-            if let Some(edition) = d.current() {
-                report_district(
-                    d,
-                    edition,
-                    sources.get(edition.file.as_str()).copied(),
-                    config,
-                    policy,
-                    deny,
-                    &mut out,
-                );
+            let Some(edition) = d.editions.last() else { return Arc::default() };
+            let source = sources.get(edition.file.as_str()).copied();
+            let key = ReportKey {
+                edition: edition.clone(),
+                source: source.cloned(),
+                rounds: d.rounds.clone(),
+                reports: d.reports.clone(),
+                policy,
+                deny,
+                publishes,
+            };
+            if let Some(hit) = cache.get(&d.path, &key) {
+                return hit;
             }
+            let mut out = Vec::new();
+            report_district(d, edition, source.map(|s| &**s), config, policy, deny, &mut out);
+            let out = Arc::new(out);
+            cache.put(&d.path, key, out.clone());
             out
         })
         .collect();
-    diags.extend(found.into_iter().flatten());
+    cache.retain(districts);
+    diags.reserve(found.iter().map(|f| f.len()).sum());
+    diags.extend(found.iter().flat_map(|f| f.iter().cloned()));
+}
+
+/// The stale-number reports of the last call, by district path, with what each was made from.
+#[derive(Default)]
+pub struct ReportCache(Mutex<FxHashMap<String, (ReportKey, Reported)>>);
+
+/// A district's stale-number report, shared by the cache and a build.
+type Reported = Arc<Vec<Diagnostic>>;
+
+/// Everything a district's report depends on.
+struct ReportKey {
+    /// The current edition and the source it was validated from.
+    edition: Arc<super::Edition>,
+    source: Option<Arc<EditionSource>>,
+    rounds: Vec<Round>,
+    reports: Vec<Report>,
+    policy: Policy,
+    deny: bool,
+    /// Whether any channel publishes each of [`NUMBERS`].
+    publishes: [bool; 2],
+}
+
+impl ReportKey {
+    fn same(&self, other: &ReportKey) -> bool {
+        let same_source = match (&self.source, &other.source) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        Arc::ptr_eq(&self.edition, &other.edition)
+            && same_source
+            && (self.policy, self.deny, self.publishes) == (other.policy, other.deny, other.publishes)
+            && self.rounds == other.rounds
+            && self.reports == other.reports
+    }
+}
+
+impl ReportCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, (ReportKey, Reported)>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, path: &str, key: &ReportKey) -> Option<Reported> {
+        self.lock().get(path).filter(|(k, _)| k.same(key)).map(|(_, d)| d.clone())
+    }
+
+    fn put(&self, path: &str, key: ReportKey, diags: Reported) {
+        self.lock().insert(path.to_owned(), (key, diags));
+    }
+
+    /// Forgets the districts that are gone.
+    fn retain(&self, districts: &[District]) {
+        let live: rustc_hash::FxHashSet<&str> = districts.iter().map(|d| d.path.as_str()).collect();
+        self.lock().retain(|path, _| live.contains(path.as_str()));
+    }
 }
 
 fn report_district(

@@ -10,10 +10,10 @@ use serde::Serialize;
 
 use super::html::Html;
 use super::view::Link;
-use super::{Ctx, links, markdown};
+use super::{Ctx, Scope, links, markdown};
 use crate::diag::Diagnostic;
 use crate::history::{Change, ChangeGroup, ChangeKind, FieldChange, History, Kind};
-use crate::model::{Field, Roster, Text};
+use crate::model::{Field, Person, Roster, Text};
 use crate::output::Sink;
 
 pub type Labels = BTreeMap<String, String>;
@@ -379,11 +379,31 @@ pub struct PersonChange {
     pub text: String,
 }
 
-/// Every person's changes, newest first: person id → (district, edition, change).
-pub fn by_person(h: &History) -> HashMap<&str, Vec<(usize, usize, &Change)>> {
+/// The changes of the people `scope` renders: person id → (district, edition, change), in
+/// the order of the districts and their editions. A person's every change is in a district
+/// they appear in (a change compares two editions of one district, and they are in one of
+/// them), so a partial rebuild reads only the districts of the people it renders.
+pub fn by_person<'a>(
+    h: &'a History,
+    people: &BTreeMap<Text, Person>,
+    scope: &Scope,
+) -> HashMap<&'a str, Vec<(usize, usize, &'a Change)>> {
+    let districts: Vec<usize> = match scope {
+        Scope::All => (0..h.changes.len()).collect(),
+        Scope::Some { people: ids, .. } => {
+            let mut ds: Vec<usize> = ids
+                .iter()
+                .filter_map(|id| people.get(id.as_str()))
+                .flat_map(|p| p.appearances.iter().map(|a| a.district))
+                .collect();
+            ds.sort_unstable();
+            ds.dedup();
+            ds
+        }
+    };
     let mut map: HashMap<&str, Vec<(usize, usize, &Change)>> = HashMap::new();
-    for (d, district) in h.changes.iter().enumerate() {
-        for (e, changes) in district.iter().enumerate() {
+    for d in districts {
+        for (e, changes) in h.changes[d].iter().enumerate() {
             for c in changes.iter() {
                 map.entry(&*c.person).or_default().push((d, e, c));
             }

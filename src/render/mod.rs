@@ -53,16 +53,25 @@ pub struct Ctx<'a> {
     allowed: FieldSet,
     /// The change log as the web may show it.
     history: &'a History,
-    /// Person id → (district, edition, change).
+    /// Person id → (district, edition, change), of the people this render shows.
     person_changes: HashMap<&'a str, Vec<(usize, usize, &'a Change)>>,
     /// Member views, built once per edition and borrowed by every page.
     views: view::Views<'a>,
-    /// The site-wide pages `serve` keeps, and whether this render may reuse them.
-    memo: Option<(&'a Pages, bool)>,
+    /// What `serve` keeps from the last render (the site-wide pages, the districts' coverage),
+    /// and whether this render may reuse it: only a partial rebuild may.
+    memo: Option<(&'a Kept, bool)>,
+    /// The districts and people this render shows.
+    scope: &'a Scope,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(root: &'a std::path::Path, web: &'a Published, theme: &'a Theme, features: Features) -> Ctx<'a> {
+    fn new(
+        root: &'a std::path::Path,
+        web: &'a Published,
+        theme: &'a Theme,
+        features: Features,
+        scope: &'a Scope,
+    ) -> Ctx<'a> {
         let site = SiteView::new(web.roster(), features);
         Ctx {
             base: base_context(&site, &theme.labels, &web.roster().config.language),
@@ -72,10 +81,31 @@ impl<'a> Ctx<'a> {
             site,
             allowed: web.allowed(),
             history: web.history(),
-            person_changes: changes::by_person(web.history()),
+            person_changes: changes::by_person(web.history(), &web.roster().people, scope),
             views: view::Views::new(web.roster(), web.allowed(), &theme.labels),
             memo: None,
+            scope,
         }
+    }
+
+    /// The coverage of district `i` (see [`verify::coverage`]). A partial rebuild in `serve`
+    /// takes that of a district it does not render from the last render, under the same
+    /// window and day: what it depends on (the district's current edition, rounds and
+    /// reports, the configuration and the theme's labels) is what it was.
+    pub fn coverage(&self, i: usize) -> Option<verify::Coverage> {
+        let r = self.roster;
+        let make = || verify::coverage(r, i, self.allowed, &self.theme.labels);
+        let Some((kept, reuse)) = self.memo else { return make() };
+        let path = &r.districts[i].path;
+        if reuse
+            && !self.scope.district(i)
+            && let Some(c) = kept.coverage.get(path, r.verify)
+        {
+            return c;
+        }
+        let c = make();
+        kept.coverage.keep(path, r.verify, c.clone());
+        c
     }
 
     /// As [`Ctx::page`], for a page that summarises the whole site (the home page's tree):
@@ -88,9 +118,10 @@ impl<'a> Ctx<'a> {
         page: &T,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
-        let Some((pages, reuse)) = self.memo else {
+        let Some((kept, reuse)) = self.memo else {
             return self.page(template, out, page, sink);
         };
+        let pages = &kept.pages;
         let data = serde_json::to_vec(page)
             .map_err(|e| Diagnostic::error(out, format!("internal error preparing {template}: {e}")))?;
         if reuse && pages.same(out, &data) {
@@ -206,6 +237,8 @@ pub struct Kept {
     pub feed: feed::Kept,
     /// The site-wide pages, as the data each was last rendered from.
     pub pages: Pages,
+    /// Each district's coverage, as last rendered.
+    pub coverage: verify::Coverages,
 }
 
 /// Site-wide pages kept by `serve`: output path → the page's data, as JSON, when the page was
@@ -286,8 +319,11 @@ pub fn site(
         data: true,
         checks: verify::any(web.roster()),
     };
-    let mut ctx = Ctx::new(root, &web, theme, features);
-    ctx.memo = job.kept.map(|k| (&k.pages, matches!(job.scope, Scope::Some { .. })));
+    let mut ctx = Ctx::new(root, &web, theme, features, scope);
+    ctx.memo = job.kept.map(|k| (k, matches!(job.scope, Scope::Some { .. })));
+    if let (Some(kept), Scope::All, true) = (job.kept, scope, parts.web) {
+        kept.coverage.clear();
+    }
     drop(t);
     // A PDF over the memory budget fails the build before any page is made. The print view is
     // made again for the print stage, so that it is not held while the web pages render.

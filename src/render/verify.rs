@@ -88,6 +88,31 @@ pub struct Coverage {
     pub tree: String,
 }
 
+/// Each district's coverage at its last render, by path, with the window and day it was
+/// worked out for (see [`super::Ctx::coverage`]).
+#[derive(Default)]
+pub struct Coverages(std::sync::Mutex<rustc_hash::FxHashMap<String, (Policy, Option<Coverage>)>>);
+
+impl Coverages {
+    fn lock(&self) -> std::sync::MutexGuard<'_, rustc_hash::FxHashMap<String, (Policy, Option<Coverage>)>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The coverage kept for `path` under `policy`.
+    pub fn get(&self, path: &str, policy: Policy) -> Option<Option<Coverage>> {
+        self.lock().get(path).filter(|(p, _)| *p == policy).map(|(_, c)| c.clone())
+    }
+
+    pub fn keep(&self, path: &str, policy: Policy, coverage: Option<Coverage>) {
+        self.lock().insert(path.to_owned(), (policy, coverage));
+    }
+
+    /// Forgets every district (before a full render, which keeps each district again).
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+}
+
 /// The numbers of `m` that `allowed` publishes, with their state.
 pub fn states(d: &District, m: &Member, allowed: FieldSet, policy: Policy) -> Vec<NumberState> {
     verify::NUMBERS.iter().filter(|f| allowed.contains(**f)).filter_map(|f| d.number_state(m, *f, policy)).collect()

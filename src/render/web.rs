@@ -6,13 +6,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::html::Html;
-use super::verify::{Coverage, coverage};
+use super::verify::Coverage;
 use super::view::{self, Columns, EditionView, Link, MemberView};
 use super::{Ctx, links, markdown};
 use crate::diag::Diagnostic;
-use crate::model::{Appearance, FieldSet, Person, Roster, Text};
+use crate::model::{Appearance, Person, Roster, Text};
 
-type Labels = std::collections::BTreeMap<String, String>;
 use crate::output::Sink;
 
 /// One page to render.
@@ -65,7 +64,15 @@ struct TreeNode {
     children: Vec<TreeNode>,
 }
 
-fn tree_node(r: &Roster, i: usize, allowed: FieldSet, labels: &Labels) -> TreeNode {
+/// District `i` and every district below it.
+fn tree_node(ctx: &Ctx<'_>, i: usize) -> TreeNode {
+    let children = ctx.roster.districts[i].children.iter().map(|c| tree_node(ctx, *c)).collect();
+    TreeNode { children, ..node(ctx, i) }
+}
+
+/// District `i` alone, without the districts below it.
+fn node(ctx: &Ctx<'_>, i: usize) -> TreeNode {
+    let r = ctx.roster;
     let d = &r.districts[i];
     TreeNode {
         name: d.name.clone(),
@@ -73,8 +80,8 @@ fn tree_node(r: &Roster, i: usize, allowed: FieldSet, labels: &Labels) -> TreeNo
         url: links::district(&d.path),
         members: r.member_count_below(i),
         date: d.current().map(|e| e.date.to_string()),
-        coverage: coverage(r, i, allowed, labels).filter(|c| c.numbers > 0),
-        children: d.children.iter().map(|c| tree_node(r, *c, allowed, labels)).collect(),
+        coverage: ctx.coverage(i).filter(|c| c.numbers > 0),
+        children: Vec::new(),
     }
 }
 
@@ -95,7 +102,7 @@ fn home(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         title: r.home.as_ref().and_then(|p| p.title.clone()),
         html: r.home.as_ref().map(|p| markdown::block(&p.body)).filter(|h| !h.is_blank()),
     };
-    let tree = r.roots().map(|i| tree_node(r, i, ctx.allowed, &ctx.theme.labels)).collect();
+    let tree = r.roots().map(|i| tree_node(ctx, i)).collect();
     ctx.site_page("home.html", "index.html", &Home { home, tree }, sink)
 }
 
@@ -152,12 +159,8 @@ fn district(ctx: &Ctx<'_>, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> 
         crumbs: view::crumbs(r, i),
         edition: d.current().zip(views).map(|(e, v)| EditionView::new(&d.path, e, None, v)),
         cols: d.current().map(|e| Columns::for_edition(e, ctx.allowed)),
-        children: d
-            .children
-            .iter()
-            .map(|c| TreeNode { children: Vec::new(), ..tree_node(r, *c, ctx.allowed, &ctx.theme.labels) })
-            .collect(),
-        coverage: coverage(r, i, ctx.allowed, &ctx.theme.labels).filter(|c| c.numbers > 0),
+        children: d.children.iter().map(|c| node(ctx, *c)).collect(),
+        coverage: ctx.coverage(i).filter(|c| c.numbers > 0),
         archive: d
             .editions
             .iter()

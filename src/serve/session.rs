@@ -1,11 +1,13 @@
 //! Rebuilds for `serve`: the site in memory, rebuilt after each change through the pipeline
 //! driver with as little work as is safe. Unchanged edition files are neither parsed nor
-//! validated again (the session's `pipeline::Caches`), the theme is kept when only editions
-//! changed, and when only edition files changed and the district tree, the newest date and the
-//! member every search box suggests are the same, only the pages those editions can affect
-//! are rendered again: the districts whose editions or change log changed and their ancestors
-//! (member counts), everyone who appears in them, and the home page and the feed when their
-//! data changed. Anything else is a full rebuild. The print layout, the open data and the site
+//! validated again, `content/` is not walked again when only files it found were edited, and
+//! the stale-number report of an unchanged district is kept (the session's `pipeline::Caches`);
+//! the theme is kept when only editions changed, and when only edition files changed and the
+//! district tree, the newest date and the member every search box suggests are the same, only
+//! the pages those editions can affect are rendered again: the districts whose editions or
+//! change log changed and their ancestors (member counts), everyone who appears in them, and
+//! the home page (with the kept coverage of the other districts) and the feed when their data
+//! changed. Anything else is a full rebuild. The print layout, the open data and the site
 //! change log (one page over every edition) are made on request.
 
 use std::collections::{BTreeMap, HashSet};
@@ -94,7 +96,7 @@ impl Session {
             return (Ok(Rebuilt { full: false, rendered: 0 }), Vec::new());
         }
         if let Some(rel) = &rel {
-            self.caches.sources.invalidate(rel.iter().map(String::as_str));
+            self.caches.sources.invalidate(&self.root, rel.iter().map(String::as_str));
         }
         let last = self.last.take();
         // Only edition files changed: roster.toml and the theme are as they were.
@@ -285,6 +287,26 @@ mod tests {
         let note = root.join("content/notes.txt");
         std::fs::write(&note, "x").unwrap();
         assert!(session.relevant(&[note]).is_empty(), "a stray file in the site's own content/");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_batch_holding_the_site_root_rebuilds_everything() {
+        // The watcher sends the root when the kernel lost events (see `watch`).
+        let dir = std::env::temp_dir().join(format!("roster-rescan-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        crate::scaffold::init(&dir, chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).unwrap();
+        let root = dir.canonicalize().unwrap();
+        let mut session = Session::new(&root, BuildOptions::default());
+        assert!(session.rebuild(None).0.is_ok());
+        // A district added while events were lost is found: content/ is walked again.
+        let added = root.join("content/added");
+        std::fs::create_dir_all(&added).unwrap();
+        std::fs::copy(root.join("content/example/district.toml"), added.join("district.toml")).unwrap();
+        std::fs::copy(root.join("content/example/2024-01-01.toml"), added.join("2024-01-01.toml")).unwrap();
+        let (result, diags) = session.rebuild(Some(std::slice::from_ref(&root)));
+        assert!(result.is_ok_and(|r| r.full), "{diags:?}");
+        assert!(session.files().unwrap().contains_key("added/index.html"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -1,7 +1,8 @@
 //! Watching the site folder with notify: `roster.toml`, `content/`, `themes/` and `static/`.
 //! Only changes count (create, modify, remove, rename): reading files during a rebuild must not
 //! trigger another one. A burst of changes is gathered until the folder has been quiet for
-//! [`QUIET`]. Editor backup and swap files are ignored. A source folder created while serving
+//! [`QUIET`]. Editor backup and swap files are ignored. When the kernel lost events, the batch
+//! holds the site root, which rebuilds everything. A source folder created while serving
 //! (`static/`, `themes/`, or `content/` in a new site) is watched from the batch that saw it.
 
 use std::path::{Path, PathBuf};
@@ -74,6 +75,12 @@ pub fn watch(root: &Path) -> notify::Result<Changes> {
     let filter_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let Ok(event) = result else { return };
+        // Events were lost (the kernel's queue overflowed): the site root itself stands for
+        // "anything may have changed", which rebuilds everything and walks content/ again.
+        if event.need_rescan() {
+            let _ = tx.send(filter_root.clone());
+            return;
+        }
         if !matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any) {
             return;
         }

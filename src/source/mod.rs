@@ -113,12 +113,19 @@ pub struct PageSource {
 
 /// Parsed edition and district files, kept between rebuilds by `serve`: a file whose size
 /// and modification time are unchanged (and that the watcher did not report) is not read
-/// again.
+/// again. The last walk of `content/` is kept too, and reused when the watcher reported only
+/// changes to files the walk found and that are still plain files: then no file was added,
+/// removed or renamed, and the walk would find the same tree.
 #[derive(Default)]
 pub struct SourceCache {
     editions: Mutex<HashMap<String, Cached<Option<Arc<EditionSource>>>>>,
     districts: Mutex<HashMap<String, Cached<Option<DistrictMeta>>>>,
+    /// The last walk and its diagnostics, and whether the next load may reuse it.
+    tree: Mutex<(Option<Walked>, bool)>,
 }
+
+/// A walk of `content/` and its diagnostics.
+type Walked = Arc<(walk::Tree, Vec<Diagnostic>)>;
 
 /// A file's parsed value and the diagnostics of parsing it, under the stamp it was read at.
 struct Cached<T> {
@@ -159,12 +166,37 @@ fn cached<T: Clone>(
 
 impl SourceCache {
     /// Forgets the files at these paths (relative to the site root).
-    pub fn invalidate<'a>(&self, paths: impl IntoIterator<Item = &'a str>) {
+    /// Forgets the files at these paths (relative to the site root, under `root`), and lets
+    /// the next load reuse the last walk when each is a plain file that walk found.
+    pub fn invalidate<'a>(&self, root: &Path, paths: impl IntoIterator<Item = &'a str>) {
+        let paths: Vec<&str> = paths.into_iter().collect();
         let (mut editions, mut districts) = (lock(&self.editions), lock(&self.districts));
-        for p in paths {
-            editions.remove(p);
-            districts.remove(p);
+        for p in &paths {
+            editions.remove(*p);
+            districts.remove(*p);
         }
+        let mut tree = lock(&self.tree);
+        let reuse = tree.0.as_ref().is_some_and(|last| {
+            let plain = |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok_and(|m| m.file_type().is_file());
+            let found = last.0.files();
+            paths.iter().all(|p| found.contains(p) && plain(p))
+        });
+        tree.1 = reuse;
+    }
+
+    /// The last walk, when [`SourceCache::invalidate`] allowed it for this load, else a new
+    /// walk (kept for the next).
+    fn walk(&self, root: &Path) -> Walked {
+        let mut kept = lock(&self.tree);
+        let reuse = std::mem::take(&mut kept.1);
+        if let (Some(last), true) = (&kept.0, reuse) {
+            return last.clone();
+        }
+        let mut diags = Vec::new();
+        let tree = walk::walk(root, &mut diags);
+        let walked = Arc::new((tree, diags));
+        kept.0 = Some(walked.clone());
+        walked
     }
 
     /// Keeps only the entries of these files.
@@ -182,7 +214,9 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteSource {
 
 /// As [`load`], reusing the editions of `cache` that did not change on disk.
 pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache) -> SiteSource {
-    let tree = walk::walk(root, diags);
+    let walked = cache.walk(root);
+    let tree = &walked.0;
+    diags.extend(walked.1.iter().cloned());
     let read = |rel: &String| text::read(&root.join(rel), rel);
     let edition = |rel: &String, date: chrono::NaiveDate| {
         cached(&cache.editions, rel, stamp(&root.join(rel)), || {
@@ -269,4 +303,48 @@ pub fn load_cached(root: &Path, diags: &mut Vec<Diagnostic>, cache: &SourceCache
         }
     }
     site
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The districts and edition files a load found.
+    fn found(site: &SiteSource) -> Vec<String> {
+        site.districts.iter().flat_map(|d| d.editions.iter().map(|e| e.file.path.clone())).collect()
+    }
+
+    #[test]
+    fn the_last_walk_is_reused_only_after_edits_of_files_it_found() {
+        let dir = std::env::temp_dir().join(format!("roster-walk-reuse-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let today = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        crate::scaffold::init(&dir, today).unwrap();
+        let cache = SourceCache::default();
+        let mut diags = Vec::new();
+        let first = found(&load_cached(&dir, &mut diags, &cache));
+        assert_eq!(first, vec!["content/example/2024-01-01.toml"], "{diags:?}");
+        let edited = "content/example/2024-01-01.toml";
+        let text = std::fs::read_to_string(dir.join(edited)).unwrap();
+        std::fs::write(dir.join(edited), text.replacen("name = \"张示例\"", "name = \"新张示例\"", 1)).unwrap();
+        // A file the watcher has not reported yet: a reused walk does not see it.
+        let added = "content/example/2024-02-01.toml";
+        std::fs::write(dir.join(added), &text).unwrap();
+        cache.invalidate(&dir, [edited]);
+        let site = load_cached(&dir, &mut diags, &cache);
+        assert_eq!(found(&site), first, "the walk of the last load");
+        let member = &site.districts[0].editions[0].bodies[0].members[0];
+        assert!(member.name.as_ref().unwrap().value.starts_with('新'), "the edited file is read again");
+        // Reported, it is a file the last walk did not find: content/ is walked again.
+        cache.invalidate(&dir, [added]);
+        assert_eq!(found(&load_cached(&dir, &mut diags, &cache)), vec![edited, added]);
+        // A load without an invalidation (a full rebuild) walks again too.
+        std::fs::remove_file(dir.join(added)).unwrap();
+        assert_eq!(found(&load_cached(&dir, &mut diags, &cache)), vec![edited]);
+        // A found file that is no longer a plain file: walked again.
+        std::fs::remove_file(dir.join(edited)).unwrap();
+        cache.invalidate(&dir, [edited]);
+        assert!(found(&load_cached(&dir, &mut diags, &cache)).is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -47,6 +47,17 @@ pub struct DistrictFiles {
     pub edition_files: usize,
 }
 
+impl Tree {
+    /// Every file found, relative to the site root.
+    pub fn files(&self) -> std::collections::HashSet<&str> {
+        let dated = self.checks.iter().chain(&self.reports).map(|(f, _, _)| f.as_str());
+        let districts =
+            self.districts.iter().flat_map(|d| d.editions.iter().map(|(f, _)| f.as_str()).chain(d.meta.as_deref()));
+        let pages = self.pages.iter().map(|(f, _)| f.as_str()).chain(self.index.as_deref());
+        dated.chain(districts).chain(pages).collect()
+    }
+}
+
 /// Relative, `/`-separated form of `path` below `root`.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

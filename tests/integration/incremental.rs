@@ -1,5 +1,5 @@
 //! `serve` rebuilds only what an edit can affect: after every edit the partial rebuild must
-//! give exactly the files of a full build.
+//! give exactly the files and the diagnostics of a full build.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,12 +9,17 @@ use roster::serve::session::Session;
 
 use crate::support::site_copy;
 
-/// The files of a full build, and its site change log (made on request).
-fn full(root: &Path) -> (roster::serve::session::Files, BTreeMap<String, Vec<u8>>) {
+/// The files of a full build, its site change log (made on request) and its diagnostics.
+fn full(root: &Path) -> (roster::serve::session::Files, BTreeMap<String, Vec<u8>>, Vec<String>) {
     let mut s = Session::new(root, BuildOptions::default());
     let (result, diags) = s.rebuild(None);
     assert!(result.is_ok(), "{diags:?}");
-    (s.files().unwrap(), s.site_log().0)
+    (s.files().unwrap(), s.site_log().0, described(&diags))
+}
+
+/// Each diagnostic in full: place, severity, message, label and help, in order.
+fn described(diags: &[roster::diag::Diagnostic]) -> Vec<String> {
+    diags.iter().map(|d| format!("{d} | {:?} | {:?}", d.label, d.help)).collect()
 }
 
 fn edit(path: &Path, from: &str, to: &str) {
@@ -29,7 +34,9 @@ fn check(session: &mut Session, root: &Path, changed: &[PathBuf], expect_partial
     let rebuilt = result.unwrap_or_else(|()| panic!("{what}: {diags:?}"));
     assert_eq!(!rebuilt.full, expect_partial, "{what}: partial or full");
     let incremental = session.files().unwrap();
-    let (expected, site_log) = full(root);
+    let (expected, site_log, expected_diags) = full(root);
+    assert!(!expected_diags.is_empty(), "the demo has stale numbers to warn about");
+    assert_eq!(described(&diags), expected_diags, "{what}: the diagnostics of a full build");
     assert!(session.site_log().0 == site_log, "{what}: the site change log differs from a full build");
     assert!(site_log.contains_key("changes/index.html"));
     let a: Vec<&str> = incremental.keys().map(|k| &**k).collect();
@@ -50,6 +57,12 @@ fn partial_rebuilds_equal_full_builds() {
     check(&mut session, &root, std::slice::from_ref(&dongpo), true, "a number changed");
     edit(&dongpo, "139 0000 0299", "139 0000 0288");
     check(&mut session, &root, std::slice::from_ref(&dongpo), true, "changed again (the home page's data is the same)");
+
+    // A number verified yesterday: the district's coverage (its page and the home tree) changes.
+    let current = root.join("content/shili/dongpo/2025-02-14.toml");
+    let yesterday = chrono::Local::now().date_naive() - chrono::Days::new(1);
+    edit(&current, "verified = 2024-12-16", &format!("verified = {yesterday}"));
+    check(&mut session, &root, std::slice::from_ref(&current), true, "a number verified (coverage changes)");
 
     // The first member of the first district is every search box's example.
     let city = root.join("content/shili/2024-12-20.toml");
@@ -74,6 +87,13 @@ fn partial_rebuilds_equal_full_builds() {
     let newest = root.join("content/shili/nanhu/2026-11-25.toml");
     std::fs::copy(root.join("content/shili/nanhu/2022-02-08.toml"), &newest).unwrap();
     check(&mut session, &root, std::slice::from_ref(&newest), false, "a newer edition changes every footer");
+
+    // A round's result changed: the stale-number warnings and the coverage of the district.
+    let round = root.join("content/shili/xishan/checks/2026-11-18.csv");
+    let text = std::fs::read_to_string(&round).unwrap();
+    let row = text.lines().find(|l| l.contains(",answered,")).unwrap().to_owned();
+    edit(&round, &row, &row.replacen(",answered,", ",unreachable,", 1));
+    check(&mut session, &root, std::slice::from_ref(&round), false, "a call-check round");
 
     let district = root.join("content/shili/xishan/district.toml");
     edit(&district, "西山区", "西山新区");
